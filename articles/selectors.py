@@ -1,0 +1,65 @@
+"""Reads over the record that are more than a one-line query."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
+
+from articles.models import Analysis, Article, Person, Revision, Source
+from articles.nlp import PIPELINE_VERSION, KnownName, model_name
+
+
+def article_list(*, query: str = "", source_slug: str = "") -> QuerySet[Article]:
+    """Articles newest first, with their latest title and revision count."""
+    latest = Revision.objects.filter(article=OuterRef("pk")).order_by("-number")
+    articles = (
+        Article.objects.select_related("source")
+        .annotate(
+            revision_count=Count("revisions"),
+            latest_title=Subquery(latest.values("title")[:1]),
+            latest_number=Max("revisions__number"),
+            last_stated_update=Subquery(latest.values("stated_updated_at")[:1]),
+            last_captured=Max("revisions__captured_at"),
+        )
+        .order_by("-first_published", "-created_at")
+    )
+    if query:
+        articles = articles.filter(
+            Q(revisions__title__icontains=query) | Q(slug__icontains=query)
+        ).distinct()
+    if source_slug:
+        articles = articles.filter(source__slug=source_slug)
+    return articles
+
+
+def sources_in_use() -> QuerySet[Source]:
+    return Source.objects.filter(articles__isnull=False).distinct().order_by("name")
+
+
+def known_names() -> tuple[KnownName, ...]:
+    """The People and Sources registries as plain data for the analysis."""
+    people = [
+        KnownName(
+            name=person.name,
+            label="PERSON",
+            aliases=tuple(alias.name for alias in person.aliases.all()),
+        )
+        for person in Person.objects.prefetch_related("aliases")
+    ]
+    sources = [KnownName(name=source.name, label="ORG") for source in Source.objects.all()]
+    return tuple(people + sources)
+
+
+def analysis_for(revision: Revision) -> Analysis | None:
+    """The stored analysis of a revision for the current pipeline, if any."""
+    return (
+        Analysis.objects.filter(
+            revision=revision, pipeline_version=PIPELINE_VERSION, model=model_name()
+        )
+        .order_by("-created_at")
+        .first()
+    )
+
+
+def latest_analysis_for(revision: Revision) -> Analysis | None:
+    """The current pipeline's analysis, else the newest one stored."""
+    return analysis_for(revision) or revision.analyses.order_by("-created_at").first()

@@ -1,0 +1,215 @@
+"""Every write to the record goes through here, one transaction each."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.text import slugify
+
+from articles import nlp
+from articles.ingest import CaptureDraft
+from articles.models import Activity, Analysis, Article, Revision, Source, content_sha256
+from articles.selectors import known_names
+
+
+class RecordOutcome(enum.StrEnum):
+    NEW_ARTICLE = "new article"
+    NEW_REVISION = "new revision"
+    UNCHANGED = "unchanged"
+
+
+@dataclass(frozen=True)
+class RecordResult:
+    outcome: RecordOutcome
+    article: Article
+    revision: Revision
+
+    @property
+    def message(self) -> str:
+        title = self.revision.title
+        if self.outcome is RecordOutcome.UNCHANGED:
+            return f"Unchanged: “{title}” is identical to revision {self.revision.number}; nothing recorded."
+        if self.outcome is RecordOutcome.NEW_ARTICLE:
+            return f"New article: “{title}” recorded as revision 1."
+        return f"New revision: “{title}” recorded as revision {self.revision.number}."
+
+
+def source_get_or_create(*, name: str) -> Source:
+    """The credited source by name (case-insensitive), created if new."""
+    name = name.strip()
+    existing = Source.objects.filter(name__iexact=name).first()
+    if existing is not None:
+        return existing
+    base = slugify(name) or "source"
+    slug = base
+    n = 2
+    while Source.objects.filter(slug=slug).exists():
+        slug = f"{base}-{n}"
+        n += 1
+    source = Source(name=name, slug=slug, kind=Source.Kind.AGENCY)
+    source.full_clean()
+    source.save()
+    return source
+
+
+def _unique_article_slug(title: str) -> str:
+    base = slugify(title)[:80].strip("-") or "article"
+    slug = base
+    n = 2
+    while Article.objects.filter(slug=slug).exists():
+        slug = f"{base}-{n}"
+        n += 1
+    return slug
+
+
+def _first_paragraph(body: str) -> str:
+    return body.split("\n\n", 1)[0].strip()
+
+
+def article_match(*, draft: CaptureDraft, source: Source | None) -> Article | None:
+    """The article a capture belongs to, if it is already on record.
+
+    Same canonical URL when the capture states one; otherwise the same credited
+    source and the same title or the same opening paragraph as a revision.
+    """
+    if draft.canonical_url:
+        found = Article.objects.filter(canonical_url=draft.canonical_url).first()
+        if found is not None:
+            return found
+    candidates = Revision.objects.filter(article__source=source).select_related("article")
+    if draft.canonical_url:
+        candidates = candidates.filter(article__canonical_url="")
+    by_title = candidates.filter(title=draft.title).order_by("-article__created_at").first()
+    if by_title is not None:
+        return by_title.article
+    opening = _first_paragraph(draft.body)
+    if opening:
+        for revision in candidates.filter(body__startswith=opening[:200]).order_by("-id")[:20]:
+            if _first_paragraph(revision.body) == opening:
+                return revision.article
+    return None
+
+
+def analysis_store(*, revision: Revision, analysis: dict[str, list[dict[str, object]]]) -> Analysis:
+    """Store an analysis of a revision for the current pipeline version."""
+    row, _ = Analysis.objects.update_or_create(
+        revision=revision,
+        pipeline_version=nlp.PIPELINE_VERSION,
+        model=nlp.model_name(),
+        defaults={
+            "content_hash": revision.content_hash,
+            "sentences": analysis["sentences"],
+            "entities": analysis["entities"],
+            "attributions": analysis["attributions"],
+        },
+    )
+    return row
+
+
+@transaction.atomic
+def revision_record(
+    *,
+    draft: CaptureDraft,
+    author: AbstractBaseUser | None = None,
+    origin: Revision.Origin = Revision.Origin.IMPORTED,
+    filename: str = "",
+    captured_at: datetime | None = None,
+    analysis: dict[str, list[dict[str, object]]] | None = None,
+    article: Article | None = None,
+) -> RecordResult:
+    """Record a capture: match its article, skip identical content, else write the
+    next revision and its analysis. One transaction."""
+    source = source_get_or_create(name=draft.credited_source) if draft.credited_source else None
+    if article is None:
+        article = article_match(draft=draft, source=source)
+    content_hash = content_sha256(
+        title=draft.title, standfirst=draft.standfirst, byline=draft.byline, body=draft.body
+    )
+    if article is not None:
+        article = Article.objects.select_for_update().get(pk=article.pk)
+        latest = article.revisions.order_by("-number").first()
+        if latest is not None and latest.content_hash == content_hash:
+            return RecordResult(RecordOutcome.UNCHANGED, article, latest)
+        number = (article.revisions.aggregate(n=Max("number"))["n"] or 0) + 1
+        outcome = RecordOutcome.NEW_REVISION
+        if draft.canonical_url and not article.canonical_url:
+            article.canonical_url = draft.canonical_url
+            article.full_clean()
+            article.save(update_fields=["canonical_url"])
+    else:
+        article = Article(
+            slug=_unique_article_slug(draft.title),
+            canonical_url=draft.canonical_url,
+            source=source,
+            first_published=draft.published,
+        )
+        article.full_clean()
+        article.save()
+        number = 1
+        outcome = RecordOutcome.NEW_ARTICLE
+
+    revision = Revision(
+        article=article,
+        number=number,
+        title=draft.title,
+        standfirst=draft.standfirst,
+        byline=draft.byline,
+        body=draft.body,
+        stated_published_at=draft.published,
+        stated_updated_at=draft.last_updated,
+        captured_at=captured_at or timezone.now(),
+        content_hash=content_hash,
+        origin=origin,
+        author=author,
+        source_filename=filename[:300],
+    )
+    revision.full_clean()
+    revision.save()
+    if analysis is None:
+        analysis = nlp.analyse_text(revision.body, known=known_names())
+    analysis_store(revision=revision, analysis=analysis)
+    Activity.objects.create(
+        actor=author,
+        verb="revision.recorded",
+        article=article,
+        revision=revision,
+        summary=f"Recorded revision {number} of “{draft.title}” ({outcome.value})",
+        detail={"origin": origin, "filename": filename, "outcome": outcome.value},
+    )
+    return RecordResult(outcome, article, revision)
+
+
+def analyse_bodies(bodies: Sequence[str]) -> list[dict[str, list[dict[str, object]]]]:
+    """Analyse many texts in one batched spaCy pass (for bulk imports)."""
+    return list(nlp.analyse_texts(bodies, known=known_names()))
+
+
+def revisions_reanalyse(*, revisions: Iterable[Revision], batch_size: int = 32) -> int:
+    """Recompute and store analyses for the current pipeline; returns how many."""
+    known = known_names()
+    count = 0
+    batch: list[Revision] = []
+
+    def flush() -> None:
+        nonlocal count
+        results = nlp.analyse_texts([r.body for r in batch], known=known, batch_size=batch_size)
+        for revision, analysis in zip(batch, results, strict=True):
+            with transaction.atomic():
+                analysis_store(revision=revision, analysis=analysis)
+            count += 1
+        batch.clear()
+
+    for revision in revisions:
+        batch.append(revision)
+        if len(batch) >= batch_size:
+            flush()
+    if batch:
+        flush()
+    return count

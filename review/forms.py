@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+from django import forms
+
+
+class CompareForm(forms.Form):
+    """Which two revisions to compare, and how to show them."""
+
+    MODES = [("side", "Side by side"), ("inline", "Inline")]
+
+    from_ = forms.TypedChoiceField(label="From", coerce=int)
+    to = forms.TypedChoiceField(label="To", coerce=int)
+    mode = forms.ChoiceField(choices=MODES, required=False)
+
+    def __init__(self, *args: object, numbers: list[int], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        choices = [(n, f"Revision {n}") for n in numbers]
+        self.fields["from_"].choices = choices
+        self.fields["to"].choices = choices
+
+    def add_prefix(self, field_name: str) -> str:
+        # The query string says ?from=1&to=2; "from" is a Python keyword.
+        return "from" if field_name == "from_" else super().add_prefix(field_name)
+
+    def clean(self) -> dict[str, object]:
+        cleaned = super().clean() or {}
+        if cleaned.get("from_") is not None and cleaned.get("from_") == cleaned.get("to"):
+            raise forms.ValidationError("Choose two different revisions to compare.")
+        cleaned["mode"] = cleaned.get("mode") or "side"
+        return cleaned

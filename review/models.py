@@ -1,0 +1,1 @@
+"""Editorial work on the record (annotations and corrections come here)."""

@@ -1,0 +1,51 @@
+// Small progressive enhancements; every page works without this file.
+(function () {
+  "use strict";
+  function typing(e) {
+    var t = e.target;
+    return t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName));
+  }
+  // j / k: next / previous change on the compare page.
+  function moveChange(step) {
+    var items = Array.prototype.slice.call(document.querySelectorAll(".change"));
+    if (!items.length) return;
+    var current = document.querySelector(".change.current");
+    var i = items.indexOf(current);
+    var next = i < 0 ? (step > 0 ? 0 : items.length - 1) : Math.min(items.length - 1, Math.max(0, i + step));
+    if (current) current.classList.remove("current");
+    items[next].classList.add("current");
+    items[next].focus({ preventScroll: true });
+    items[next].scrollIntoView({ block: "center" });
+  }
+  // Choosing an attribution highlights its speaker, cue and content in the text.
+  function selectAttribution(link) {
+    var id = link.getAttribute("data-att");
+    document.querySelectorAll(".att.active").forEach(function (el) { el.classList.remove("active"); });
+    document.querySelectorAll(".attribution.selected").forEach(function (el) { el.classList.remove("selected"); });
+    var first = null;
+    document.querySelectorAll(".body .att").forEach(function (el) {
+      if ((" " + el.getAttribute("data-att") + " ").indexOf(" " + id + " ") >= 0) {
+        el.classList.add("active");
+        if (!first) first = el;
+      }
+    });
+    link.closest(".attribution").classList.add("selected");
+    if (first) first.scrollIntoView({ block: "center", behavior: "smooth" });
+  }
+  document.addEventListener("click", function (e) {
+    var link = e.target.closest && e.target.closest(".attribution a[data-att]");
+    if (link) { e.preventDefault(); selectAttribution(link); }
+  });
+  document.addEventListener("keydown", function (e) {
+    if (e.metaKey || e.ctrlKey || e.altKey || typing(e)) return;
+    if (e.key === "j") { moveChange(1); e.preventDefault(); }
+    else if (e.key === "k") { moveChange(-1); e.preventDefault(); }
+    else if (e.key === "/") {
+      var search = document.querySelector("[data-hotkey='/']");
+      if (search) { search.focus(); e.preventDefault(); }
+    } else if (e.key === "c") {
+      var compare = document.querySelector("a[data-hotkey='c']");
+      if (compare) { window.location = compare.href; }
+    }
+  });
+})();
