@@ -112,6 +112,7 @@ _CONTINUATION = re.compile(
 _OPEN_QUOTES = "“\"«"
 _CLOSE_QUOTES = "”\"»"
 _SENTENCE_END = frozenset({".", "!", "?"})
+_MIN_QUOTE_WORDS = 4
 
 Span = tuple[int, int]  # character offsets
 
@@ -444,12 +445,17 @@ class _Rules:
             content = _inner(self.text, open_at, close_at)
             if content is None:
                 continue
+            short = len(self.text[content[0] : content[1]].split()) < _MIN_QUOTE_WORDS
+            if short and not (closed and self.text[open_at + 1 : close_at].rstrip()[-1:] in ",!?"):
+                continue  # a scare quote or a fragment inside someone else's words
             open_tok = self.token_at(open_at)
             close_tok = self.token_at(close_at) if closed else self.token_at(content[1] - 1)
             for index in range(open_tok, close_tok + 1):
                 self.quoted[index] = True
             self.quoted[open_tok] = self.quoted[close_tok] = False
             cue = self.cue_after(close_tok) if closed else None
+            if cue is None and short:
+                continue
             if cue is None:
                 cue = self.cue_before(open_tok)
             line_start = self.text.rfind("\n", 0, open_at) + 1
@@ -642,9 +648,6 @@ def find_attributions(
     contents = [item.content for item in rules.found]
     for content, open_at in pending:
         if any(c[0] <= content[0] and content[1] <= c[1] for c in contents):
-            continue
-        words = len(rules.text[content[0] : content[1]].split())
-        if words < 4:
             continue
         open_tok = rules.token_at(open_at)
         rules.found.append(

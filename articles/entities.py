@@ -287,14 +287,31 @@ def find_entities(
             mentions.append(_make(doc, token.i, token.i + 1, "PERSON", fixed=True))
             covered.add(token.i)
 
+    # Unlabelled repeats of a name the model labelled elsewhere join the vote.
+    names: dict[str, dict[tuple[str, ...], str]] = defaultdict(dict)
+    for mention in mentions:
+        if mention.label in NAME_LABELS and mention.label != "NORP":
+            words = tuple(t.text for t in doc[mention.start : mention.end])
+            if words[0][:1].isupper():
+                names[words[0]].setdefault(words, mention.label)
+    for token in doc:
+        if token.i in covered or token.pos_ != "PROPN" or token.text not in names:
+            continue
+        for words, label in sorted(names[token.text].items(), key=lambda w: -len(w[0])):
+            end = token.i + len(words)
+            if tuple(t.text for t in doc[token.i : end]) != words:
+                continue
+            if not any(i in covered for i in range(token.i, end)):
+                mentions.append(_make(doc, token.i, end, label))
+                covered.update(range(token.i, end))
+            break
+
     # Majority vote over the remaining mentions of the same text.
     groups: dict[str, list[Mention]] = defaultdict(list)
     for mention in mentions:
         if not mention.fixed and mention.label in NAME_LABELS:
             groups[strip_name(mention.text)].append(mention)
     for group in groups.values():
-        if len({m.label for m in group}) < 2:
-            continue
         votes: Counter[str] = Counter()
         first_seen: dict[str, int] = {}
         for order, mention in enumerate(sorted(group, key=lambda m: m.start)):

@@ -8,7 +8,7 @@ with a one-line reason (``CaptureRefused``), and returns a ``CaptureDraft``.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, tzinfo
 from zoneinfo import ZoneInfo
 
@@ -135,6 +135,10 @@ def read_capture(data: bytes, *, filename: str = "", tz: tzinfo | None = None) -
         raise CaptureRefused("no title found")
     if not draft.body.strip():
         raise CaptureRefused("no article body found")
+    if len(draft.title) > 500:
+        raise CaptureRefused(f"title is {len(draft.title)} characters long; the limit is 500")
+    if len(draft.byline) > 300:
+        draft = replace(draft, byline=draft.byline[:300])
     return draft
 
 
@@ -284,10 +288,10 @@ def parse_html(html: str, *, tz: tzinfo | None = None) -> CaptureDraft:
         include_comments=False,
         include_tables=False,
         favor_precision=True,
-        as_dict=True,
     )
     if not doc:
         return CaptureDraft(title="", body="")
+    doc = doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)
     text = doc.get("text") or ""
     paragraphs = [_clean(p) for p in text.split("\n") if _clean(p)]
     title = _clean(doc.get("title") or "")

@@ -60,7 +60,10 @@ def source_get_or_create(*, name: str) -> Source:
 
 
 def _unique_article_slug(title: str) -> str:
-    base = slugify(title)[:80].strip("-") or "article"
+    base = slugify(title)
+    if len(base) > 80:
+        base = base[:81].rsplit("-", 1)[0]
+    base = base.strip("-") or "article"
     slug = base
     n = 2
     while Article.objects.filter(slug=slug).exists():

@@ -149,7 +149,7 @@ def word_diff(old: str, new: str) -> list[Segment]:
 
     for index, (kind, old_text, new_text) in enumerate(raw):
         between_edits = 0 < index < len(raw) - 1
-        if kind == "equal" and not (between_edits and old_text.isspace()) and False:
+        if kind == "equal" and not (between_edits and old_text.isspace()):
             flush()
             if segments and segments[-1]["op"] == "equal":
                 segments[-1]["text"] += old_text
@@ -393,8 +393,12 @@ class _Aligner:
         found: set[tuple[int, int]] = set()
         for b, j in enumerate(news):
             centre = b * n // m
-            found.update((a, b) for a in range(max(centre - GAP_BAND, 0), min(centre + GAP_BAND + 1, n)))
-            words = [w for w in self.new_words(j) if 0 < len(postings.get(w, ())) <= INDEX_MAX_POSTINGS]
+            found.update(
+                (a, b) for a in range(max(centre - GAP_BAND, 0), min(centre + GAP_BAND + 1, n))
+            )
+            words = [
+                w for w in self.new_words(j) if 0 < len(postings.get(w, ())) <= INDEX_MAX_POSTINGS
+            ]
             words.sort(key=lambda w: (len(postings[w]), w))
             votes: Counter[int] = Counter()
             for word in words[:INDEX_WORDS]:
@@ -510,7 +514,9 @@ class _Aligner:
                 postings[word].append(i)
         proposals: list[tuple[float, int, int]] = []
         for j in free_new:
-            words = [w for w in self.new_words(j) if 0 < len(postings.get(w, ())) <= INDEX_MAX_POSTINGS]
+            words = [
+                w for w in self.new_words(j) if 0 < len(postings.get(w, ())) <= INDEX_MAX_POSTINGS
+            ]
             words.sort(key=lambda w: (len(postings[w]), w))
             votes: Counter[int] = Counter()
             for word in words[:INDEX_WORDS]:

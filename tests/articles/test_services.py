@@ -1,0 +1,115 @@
+"""Recording captures: matching the article, skipping identical content, immutability."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+from django.db import IntegrityError
+
+from articles.ingest import CaptureDraft
+from articles.models import Activity, Analysis, Article, ImmutableRevisionError, Revision, Source
+from articles.services import RecordOutcome, revision_record
+
+
+def test_first_capture_creates_article_revision_source_and_analysis(recorded_seed) -> None:
+    assert recorded_seed.outcome is RecordOutcome.NEW_ARTICLE
+    article = recorded_seed.article
+    assert article.source == Source.objects.get(name="AFP")
+    assert article.revisions.count() == 1
+    revision = recorded_seed.revision
+    assert revision.number == 1
+    assert revision.stated_published_at is not None
+    assert revision.stated_published_at.tzinfo is not None
+    assert len(revision.content_hash) == 64
+    analysis = Analysis.objects.get(revision=revision)
+    assert len(analysis.sentences) == 19
+    assert analysis.attributions
+    assert Activity.objects.filter(revision=revision, verb="revision.recorded").exists()
+
+
+def test_reimporting_identical_content_records_nothing(recorded_seed, seed_draft) -> None:
+    again = revision_record(draft=seed_draft)
+    assert again.outcome is RecordOutcome.UNCHANGED
+    assert again.revision == recorded_seed.revision
+    assert Revision.objects.count() == 1
+    assert Article.objects.count() == 1
+    assert "nothing recorded" in again.message
+
+
+def test_changed_content_becomes_revision_two(recorded_seed, recorded_correction) -> None:
+    assert recorded_correction.outcome is RecordOutcome.NEW_REVISION
+    assert recorded_correction.article == recorded_seed.article
+    assert recorded_correction.revision.number == 2
+    assert "Zelensky asked" in recorded_correction.revision.body
+    assert "Putin asked" in Revision.objects.get(number=1).body
+
+
+def test_same_opening_paragraph_with_new_title_matches_the_article(
+    recorded_seed, seed_draft: CaptureDraft
+) -> None:
+    retitled = replace(seed_draft, title="Blinken pledges support in Kyiv")
+    result = revision_record(draft=retitled)
+    assert result.outcome is RecordOutcome.NEW_REVISION
+    assert result.article == recorded_seed.article
+
+
+def test_same_title_from_another_source_is_a_different_article(
+    recorded_seed, seed_draft: CaptureDraft
+) -> None:
+    result = revision_record(draft=replace(seed_draft, credited_source="Reuters", body="Other text."))
+    assert result.outcome is RecordOutcome.NEW_ARTICLE
+    assert Article.objects.count() == 2
+
+
+def test_canonical_url_decides_the_article(db) -> None:
+    first = revision_record(
+        draft=CaptureDraft(title="One", body="Body one.", canonical_url="https://ex.org/a")
+    )
+    second = revision_record(
+        draft=CaptureDraft(title="Different title", body="Body two.", canonical_url="https://ex.org/a")
+    )
+    assert second.article == first.article
+    assert second.revision.number == 2
+
+
+def test_saving_an_existing_revision_raises(recorded_seed) -> None:
+    revision = Revision.objects.get(pk=recorded_seed.revision.pk)
+    revision.body = "Tampered."
+    with pytest.raises(ImmutableRevisionError):
+        revision.save()
+    assert Revision.objects.get(pk=revision.pk).body == recorded_seed.revision.body
+
+
+def test_revisions_cannot_be_bulk_updated_or_deleted(recorded_seed) -> None:
+    with pytest.raises(ImmutableRevisionError):
+        Revision.objects.filter(pk=recorded_seed.revision.pk).update(body="x")
+    with pytest.raises(ImmutableRevisionError):
+        Revision.objects.all().delete()
+    with pytest.raises(ImmutableRevisionError):
+        recorded_seed.revision.delete()
+    assert Revision.objects.count() == 1
+
+
+def test_revision_number_is_unique_per_article(recorded_seed) -> None:
+    duplicate = Revision(
+        article=recorded_seed.article,
+        number=1,
+        title="t",
+        body="b",
+        captured_at=recorded_seed.revision.captured_at,
+        content_hash="0" * 64,
+    )
+    with pytest.raises(IntegrityError):
+        duplicate.save()
+
+
+def test_a_failed_record_writes_nothing(db) -> None:
+    """One transaction: a revision that fails validation leaves no article or source behind."""
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        revision_record(draft=CaptureDraft(title="T" * 600, body="Body.", credited_source="DPA"))
+    assert Article.objects.count() == 0
+    assert Revision.objects.count() == 0
+    assert Source.objects.count() == 0

@@ -1,0 +1,169 @@
+"""The desk, import and the analysis API over HTTP, per role."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+
+from articles.models import Article, Revision
+from tests.conftest import SEED_PATH, visible_text
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/",
+        "/import/",
+        "/articles/some-article/",
+        "/articles/some-article/revisions/1/",
+        "/articles/some-article/compare/",
+        "/api/revisions/1/analysis",
+        "/api/articles/some-article/diff",
+        "/admin/",
+    ],
+)
+def test_anonymous_users_are_sent_to_login(client: Client, url: str) -> None:
+    response = client.get(url)
+    assert response.status_code == 302
+    assert "/login/" in response["Location"]
+
+
+@pytest.mark.django_db
+def test_login_page_is_public(client: Client) -> None:
+    response = client.get(reverse("login"))
+    assert response.status_code == 200
+    assert b"Log in" in response.content
+
+
+def test_desk_lists_articles_newest_first(editor_client: Client, recorded_seed) -> None:
+    from articles.ingest import CaptureDraft
+    from articles.services import revision_record
+
+    revision_record(draft=CaptureDraft(title="An undated later story", body="Text here."))
+    response = editor_client.get("/")
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert recorded_seed.revision.title in content
+    assert "AFP" in content
+
+
+def test_desk_search_by_title_and_filter_by_source(editor_client: Client, recorded_seed) -> None:
+    from articles.ingest import CaptureDraft
+    from articles.services import revision_record
+
+    revision_record(
+        draft=CaptureDraft(title="Markets rally in Tokyo", body="Stocks rose.", credited_source="Reuters")
+    )
+    found = editor_client.get("/", {"q": "blinken"}).content.decode()
+    assert recorded_seed.revision.title in found and "Markets rally" not in found
+    filtered = editor_client.get("/", {"source": "reuters"}).content.decode()
+    assert "Markets rally" in filtered and recorded_seed.revision.title not in filtered
+
+
+def test_desk_search_with_htmx_returns_only_the_results_fragment(
+    editor_client: Client, recorded_seed
+) -> None:
+    response = editor_client.get("/", {"q": "Blinken"}, HTTP_HX_REQUEST="true")
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert content.lstrip().startswith('<div id="results">')
+    assert "<html" not in content
+    assert recorded_seed.revision.title in content
+
+
+def test_reader_without_a_group_cannot_import(reader) -> None:
+    from tests.conftest import client_for
+
+    client = client_for(reader)
+    assert client.get("/import/").status_code == 403
+    response = client.post("/import/", {"text": SEED_PATH.read_text(encoding="utf-8")})
+    assert response.status_code == 403
+    assert Article.objects.count() == 0
+
+
+def test_editor_imports_by_upload(editor_client: Client, editor) -> None:
+    upload = SimpleUploadedFile("seed.txt", SEED_PATH.read_bytes(), content_type="text/plain")
+    response = editor_client.post("/import/", {"file": upload}, follow=True)
+    assert response.status_code == 200
+    revision = Revision.objects.get()
+    assert revision.author == editor
+    assert "New article" in response.content.decode()
+    assert response.redirect_chain[-1][0] == reverse("review:article", args=[revision.article.slug])
+
+
+def test_editor_imports_by_paste_and_reimport_says_unchanged(editor_client: Client) -> None:
+    text = SEED_PATH.read_text(encoding="utf-8")
+    editor_client.post("/import/", {"text": text})
+    response = editor_client.post("/import/", {"text": text}, follow=True)
+    assert "Unchanged" in response.content.decode()
+    assert Revision.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("payload", "message"),
+    [
+        ({}, "Choose a capture file or paste its text."),
+        ({"text": "Only a headline"}, "Refused: no article body found."),
+        (
+            {"file": SimpleUploadedFile("x.txt", b"\x00\x01binary")},
+            "Refused: file is binary",
+        ),
+        (
+            {"file": SimpleUploadedFile("big.txt", b"T\n\n" + b"w " * 1_100_000)},
+            "captures over 2 MB are refused",
+        ),
+    ],
+    ids=["nothing", "no-body", "binary", "too-big"],
+)
+def test_bad_import_shows_the_reason_on_the_form_and_writes_nothing(
+    editor_client: Client, payload: dict, message: str
+) -> None:
+    response = editor_client.post("/import/", payload)
+    assert response.status_code == 422
+    assert message in response.content.decode()
+    assert Article.objects.count() == 0
+
+
+def test_article_page_shows_latest_revision_and_history(
+    copydesk_client: Client, recorded_seed, recorded_correction
+) -> None:
+    slug = recorded_seed.article.slug
+    content = visible_text(copydesk_client.get(f"/articles/{slug}/").content.decode())
+    assert "In particular, Zelensky asked for two Patriot batteries" in content
+    assert "Yagiz Efe Parmaksiz" in content
+    assert "14 May 2024 22:34" in content and "3 Jun 2024 17:01" in content
+    assert "Revision 1" in content and "Revision 2" in content
+    assert "Captured" in content
+
+
+def test_old_revision_page_shows_that_revision(editor_client: Client, recorded_correction) -> None:
+    slug = recorded_correction.article.slug
+    content = visible_text(editor_client.get(f"/articles/{slug}/revisions/1/").content.decode())
+    assert "You are reading revision 1" in content
+    assert "In particular, Putin asked for two Patriot batteries" in content
+
+
+def test_revision_picker_without_javascript_redirects(editor_client: Client, recorded_correction) -> None:
+    slug = recorded_correction.article.slug
+    response = editor_client.get(f"/articles/{slug}/", {"r": "1"})
+    assert response.status_code == 302
+    assert response["Location"] == f"/articles/{slug}/revisions/1/"
+
+
+def test_unknown_revision_is_404(editor_client: Client, recorded_seed) -> None:
+    slug = recorded_seed.article.slug
+    assert editor_client.get(f"/articles/{slug}/revisions/9/").status_code == 404
+
+
+def test_analysis_api_serves_the_machine_schema(editor_client: Client, recorded_seed) -> None:
+    revision = recorded_seed.revision
+    data = editor_client.get(f"/api/revisions/{revision.pk}/analysis").json()
+    assert data["schema"] == "newsdesk.analysis/1"
+    assert data["text"] == revision.body
+    for key in ("sentences", "entities", "attributions", "model"):
+        assert key in data
+    first = data["entities"][0]
+    assert data["text"][first["start"] : first["end"]] == first["text"]

@@ -1,0 +1,119 @@
+"""Shared fixtures: the seed capture, users in each newsroom group, a recorded article."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.test import Client
+
+from articles.ingest import CaptureDraft, read_capture
+from articles.services import RecordResult, revision_record
+
+DATA = Path(__file__).resolve().parent / "data"
+SEED_PATH = DATA / "000_8118fbd42351acfa.txt"
+GOLD_PATH = DATA / "000_8118fbd42351acfa.gold.json"
+PASSWORD = "correct-horse-battery-staple"
+
+
+@pytest.fixture(scope="session")
+def seed_bytes() -> bytes:
+    return SEED_PATH.read_bytes()
+
+
+@pytest.fixture(scope="session")
+def seed_text(seed_bytes: bytes) -> str:
+    return seed_bytes.decode("utf-8")
+
+
+@pytest.fixture(scope="session")
+def gold() -> dict:
+    return json.loads(GOLD_PATH.read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def seed_draft(seed_bytes: bytes) -> CaptureDraft:
+    return read_capture(seed_bytes, filename=SEED_PATH.name)
+
+
+@pytest.fixture
+def make_user(db: None) -> Callable[..., User]:
+    def make(username: str, group: str | None = None, *, staff: bool = False) -> User:
+        user = User.objects.create_user(username=username, password=PASSWORD, is_staff=staff)
+        if group:
+            user.groups.add(Group.objects.get(name=group))
+        return user
+
+    return make
+
+
+@pytest.fixture
+def editor(make_user: Callable[..., User]) -> User:
+    return make_user("eda", "Editors")
+
+
+@pytest.fixture
+def copydesk(make_user: Callable[..., User]) -> User:
+    return make_user("cal", "Copy desk")
+
+
+@pytest.fixture
+def admin_user(make_user: Callable[..., User]) -> User:
+    return make_user("ada", "Admins", staff=True)
+
+
+@pytest.fixture
+def reader(make_user: Callable[..., User]) -> User:
+    """A logged-in user in no group."""
+    return make_user("rex")
+
+
+def client_for(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def editor_client(editor: User) -> Client:
+    return client_for(editor)
+
+
+@pytest.fixture
+def copydesk_client(copydesk: User) -> Client:
+    return client_for(copydesk)
+
+
+@pytest.fixture
+def admin_client_(admin_user: User) -> Client:
+    return client_for(admin_user)
+
+
+@pytest.fixture
+def recorded_seed(db: None, seed_draft: CaptureDraft) -> RecordResult:
+    return revision_record(draft=seed_draft, filename=SEED_PATH.name)
+
+
+def corrected_seed_text(seed_text: str) -> str:
+    """The seed with the misattribution corrected: Zelensky asked, not Putin."""
+    assert "Putin asked" in seed_text
+    return seed_text.replace("Putin asked", "Zelensky asked")
+
+
+@pytest.fixture
+def recorded_correction(recorded_seed: RecordResult, seed_text: str) -> RecordResult:
+    draft = read_capture(corrected_seed_text(seed_text).encode("utf-8"), filename="corrected.txt")
+    return revision_record(draft=draft, filename="corrected.txt")
+
+
+def visible_text(html: str) -> str:
+    """What a reader sees of an HTML page: tags dropped, entities decoded, spaces collapsed."""
+    import html as html_lib
+    import re
+
+    html = re.sub(r"(?is)<(script|style|head)\b.*?</\1>", " ", html)
+    text = re.sub(r"<[^>]+>", "", html)
+    return re.sub(r"\s+", " ", html_lib.unescape(text)).strip()
