@@ -1,0 +1,50 @@
+"""An editor logs in, imports the seed by upload, finds it on the desk and opens it."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.conftest import SEED_PATH
+from tests.e2e.conftest import log_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+TITLE = "US Secretary of State Blinken reaffirms support for Ukraine amid Russian advances"
+
+
+def test_anonymous_visitor_sees_the_login_page(page) -> None:
+    page.goto("/")
+    expect(page.get_by_role("heading", name="Log in")).to_be_visible()
+    assert "/accounts/login/" in page.url
+
+
+def test_editor_imports_the_seed_and_opens_it_from_the_desk(page, editor) -> None:
+    log_in(page, editor)
+    expect(page.get_by_text("No articles yet")).to_be_visible()
+    page.get_by_role("link", name="Import", exact=True).click()
+    page.get_by_label("Capture file").set_input_files(str(SEED_PATH))
+    page.get_by_role("button", name="Import").click()
+    expect(page.get_by_role("status")).to_contain_text("New article")
+    expect(page.get_by_role("heading", level=1)).to_have_text(TITLE)
+
+    page.get_by_role("link", name="Desk", exact=True).click()
+    page.get_by_role("searchbox").fill("blinken")
+    row = page.get_by_role("row").filter(has_text="AFP")
+    expect(row).to_have_count(1)
+    row.get_by_role("link", name=TITLE).click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text(TITLE)
+    expect(page.get_by_text("By Yagiz Efe Parmaksiz")).to_be_visible()
+    expect(page.locator(".body p")).to_have_count(10)
+    expect(page.locator(".history li")).to_have_count(1)
+
+
+def test_bad_upload_shows_the_reason(page, editor, tmp_path) -> None:
+    bad = tmp_path / "scan.txt"
+    bad.write_bytes(b"\x00\x01\x02 binary")
+    log_in(page, editor)
+    page.goto("/import/")
+    page.get_by_label("Capture file").set_input_files(str(bad))
+    page.get_by_role("button", name="Import").click()
+    expect(page.get_by_role("alert")).to_contain_text("Refused: file is binary")
