@@ -53,6 +53,7 @@ class Person(models.Model):
             models.CheckConstraint(
                 condition=Q(wikidata_id="") | Q(wikidata_id__regex=r"^Q[0-9]+$"),
                 name="person_wikidata_id_format",
+                violation_error_message="A Wikidata id looks like Q123 (Q and digits).",
             )
         ]
 

@@ -43,7 +43,12 @@ def article_compare(request: HttpRequest, slug: str) -> HttpResponse:
     revisions = selectors.article_revisions(article)
     numbers = [r.number for r in revisions]
     form = _compare_form(request, article, numbers)
-    context: dict[str, object] = {"article": article, "form": form, "revisions": revisions}
+    context: dict[str, object] = {
+        "article": article,
+        "form": form,
+        "revisions": revisions,
+        "latest": revisions[-1] if revisions else None,
+    }
     status = 200
     if len(numbers) < 2:
         context["notice"] = "This article has only one revision: there is nothing to compare yet."

@@ -1,0 +1,102 @@
+"""The admin panel: who gets in, and that revisions stay read-only there."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from articles.models import Person, Revision, Source
+from tests.conftest import client_for
+
+
+def test_admin_refuses_editors(editor_client: Client) -> None:
+    response = editor_client.get("/admin/")
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
+
+
+def test_admin_refuses_copy_desk(copydesk_client: Client) -> None:
+    response = copydesk_client.get("/admin/articles/source/")
+    assert response.status_code == 302
+
+
+def test_admins_manage_sources_with_search_and_filters(admin_client_: Client) -> None:
+    response = admin_client_.post(
+        "/admin/articles/source/add/",
+        {"name": "Agence France-Presse", "slug": "afp", "kind": "agency", "website": "", "notes": ""},
+    )
+    assert response.status_code == 302
+    assert Source.objects.filter(slug="afp").exists()
+    listing = admin_client_.get("/admin/articles/source/", {"q": "France"}).content.decode()
+    assert "Agence France-Presse" in listing
+    assert "By kind" in listing
+
+
+def test_admins_add_people_with_aliases_inline(admin_client_: Client) -> None:
+    response = admin_client_.post(
+        "/admin/articles/person/add/",
+        {
+            "name": "Volodymyr Zelensky",
+            "title": "President of Ukraine",
+            "organisation": "",
+            "wikidata_id": "Q3881980",
+            "notes": "",
+            "aliases-TOTAL_FORMS": "2",
+            "aliases-INITIAL_FORMS": "0",
+            "aliases-MIN_NUM_FORMS": "0",
+            "aliases-MAX_NUM_FORMS": "1000",
+            "aliases-0-name": "Zelensky",
+            "aliases-1-name": "Zelenskyy",
+        },
+    )
+    assert response.status_code == 302
+    person = Person.objects.get(name="Volodymyr Zelensky")
+    assert sorted(a.name for a in person.aliases.all()) == ["Zelensky", "Zelenskyy"]
+    found = admin_client_.get("/admin/articles/person/", {"q": "Zelenskyy"}).content.decode()
+    assert "Volodymyr Zelensky" in found
+
+
+def test_bad_wikidata_id_is_refused_with_a_message(admin_client_: Client) -> None:
+    response = admin_client_.post(
+        "/admin/articles/person/add/",
+        {
+            "name": "Someone",
+            "wikidata_id": "not-an-id",
+            "aliases-TOTAL_FORMS": "0",
+            "aliases-INITIAL_FORMS": "0",
+            "aliases-MIN_NUM_FORMS": "0",
+            "aliases-MAX_NUM_FORMS": "1000",
+        },
+    )
+    assert response.status_code == 200
+    assert "A Wikidata id looks like Q123 (Q and digits)." in response.content.decode()
+    assert not Person.objects.filter(name="Someone").exists()
+
+
+def test_article_admin_shows_revisions_read_only(admin_client_: Client, recorded_seed) -> None:
+    article = recorded_seed.article
+    page = admin_client_.get(f"/admin/articles/article/{article.pk}/change/").content.decode()
+    assert recorded_seed.revision.title in page
+    assert 'name="revisions-0-title"' not in page  # shown, not an editable field
+
+
+def test_revision_admin_cannot_change_add_or_delete(admin_client_: Client, recorded_seed) -> None:
+    revision = recorded_seed.revision
+    view = admin_client_.get(f"/admin/articles/revision/{revision.pk}/change/")
+    assert view.status_code == 200
+    assert 'name="body"' not in view.content.decode()
+    posted = admin_client_.post(f"/admin/articles/revision/{revision.pk}/change/", {"body": "x"})
+    assert posted.status_code == 403
+    assert admin_client_.get("/admin/articles/revision/add/").status_code == 403
+    deleted = admin_client_.post(f"/admin/articles/revision/{revision.pk}/delete/", {"post": "yes"})
+    assert deleted.status_code == 403
+    assert Revision.objects.get(pk=revision.pk).body == revision.body
+
+
+@pytest.mark.django_db
+def test_superuser_also_cannot_edit_revisions(recorded_seed, django_user_model) -> None:
+    root = django_user_model.objects.create_superuser("root", password="x-long-password-1")
+    client = client_for(root)
+    revision = recorded_seed.revision
+    response = client.post(f"/admin/articles/revision/{revision.pk}/change/", {"body": "x"})
+    assert response.status_code == 403

@@ -1,0 +1,129 @@
+"""The reading desk, the compare page and the diff API over HTTP."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.test import Client
+
+from tests.conftest import client_for, visible_text
+
+
+@pytest.fixture
+def slug(recorded_correction) -> str:
+    return recorded_correction.article.slug
+
+
+def test_reading_desk_highlights_entities_with_a_legend(editor_client: Client, recorded_seed) -> None:
+    html = editor_client.get(f"/articles/{recorded_seed.article.slug}/").content.decode()
+    assert re.search(r'<mark class="ent ent-PERSON" title="PERSON">(<span[^>]*>)?Zelensky<', html)
+    assert re.search(r'<mark class="ent ent-GPE" title="GPE">(<span[^>]*>)?Kyiv<', html)
+    assert 'id="toggle-PERSON"' in html and 'id="toggle-NORP"' in html
+
+
+def test_reading_desk_lists_the_entity_roster_with_counts(editor_client: Client, recorded_seed) -> None:
+    text = visible_text(editor_client.get(f"/articles/{recorded_seed.article.slug}/").content.decode())
+    assert "People" in text and "Places" in text and "Organisations" in text
+    assert "Ukraine 7" in text
+
+
+def test_flagged_attribution_is_listed_first(editor_client: Client, recorded_seed) -> None:
+    html = editor_client.get(f"/articles/{recorded_seed.article.slug}/").content.decode()
+    first = html.index('<li class="attribution')
+    assert html[first:].startswith('<li class="attribution flagged"')
+    block = visible_text(html[first : html.index("</li>", first)])
+    assert block.startswith("Putin → asked → for two Patriot batteries")
+    assert "speaker-mentioned-once" in block
+
+
+def test_reading_desk_attributions_link_to_their_sentence(editor_client: Client, recorded_seed) -> None:
+    html = editor_client.get(f"/articles/{recorded_seed.article.slug}/").content.decode()
+    assert 'data-att="' in html and 'href="#s' in html
+
+
+def test_history_shows_a_summary_of_each_revision(editor_client: Client, slug: str) -> None:
+    text = visible_text(editor_client.get(f"/articles/{slug}/").content.decode())
+    assert "first recorded version" in text
+    assert "1 changed" in text
+
+
+def test_compare_defaults_to_previous_against_latest(editor_client: Client, slug: str) -> None:
+    response = editor_client.get(f"/articles/{slug}/compare/")
+    text = visible_text(response.content.decode())
+    assert response.status_code == 200
+    assert "Revision 1 → 2: 1 changed, 0 added, 0 deleted, 0 moved, 18 unchanged." in text
+    assert "speaker changed Putin → Zelensky" in text
+
+
+def test_compare_marks_the_word_change_and_the_entities(editor_client: Client, slug: str) -> None:
+    html = editor_client.get(f"/articles/{slug}/compare/?from=1&to=2").content.decode()
+    assert "<del>Putin</del>" in html and "<ins>Zelensky</ins>" in html
+    assert "Entities:" in visible_text(html)
+
+
+def test_compare_inline_mode(editor_client: Client, slug: str) -> None:
+    html = editor_client.get(f"/articles/{slug}/compare/?from=1&to=2&mode=inline").content.decode()
+    assert "<del>Putin</del><ins>Zelensky</ins>" in html
+    assert 'class="sentences mode-inline"' in html
+
+
+def test_compare_with_htmx_returns_only_the_fragment(editor_client: Client, slug: str) -> None:
+    response = editor_client.get(
+        f"/articles/{slug}/compare/?from=2&to=1&mode=inline", HTTP_HX_REQUEST="true"
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.lstrip().startswith('<section id="compare"')
+    assert "<html" not in html
+    assert "Revision 2 → 1" in visible_text(html)
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("?from=1&to=1", "Choose two different revisions to compare."),
+        ("?from=1&to=7", "Select a valid choice. 7 is not one of the available choices."),
+        ("?from=x&to=2", "Select a valid choice."),
+    ],
+)
+def test_bad_compare_pair_gets_a_clear_message(editor_client: Client, slug: str, query: str, message: str) -> None:
+    response = editor_client.get(f"/articles/{slug}/compare/{query}")
+    assert response.status_code == 400
+    assert message in visible_text(response.content.decode())
+
+
+def test_compare_with_one_revision_explains_why(editor_client: Client, recorded_seed) -> None:
+    response = editor_client.get(f"/articles/{recorded_seed.article.slug}/compare/")
+    assert "only one revision" in visible_text(response.content.decode())
+
+
+def test_diff_api_serves_the_machine_schema(editor_client: Client, slug: str) -> None:
+    data = editor_client.get(f"/api/articles/{slug}/diff?from=1&to=2").json()
+    assert data["schema"] == "newsdesk.diff/1"
+    assert [op["op"] for op in data["ops"]].count("changed") == 1
+    (change,) = data["attribution_changes"]
+    assert change["kind"] == "speaker-changed"
+    assert change["old"]["speaker"]["text"] == "Putin"
+    assert change["new"]["speaker"]["text"] == "Zelensky"
+    new_text = data["new"]["text"]
+    span = change["new"]["speaker"]
+    assert new_text[span["start"] : span["end"]] == "Zelensky"
+
+
+def test_diff_api_refuses_a_bad_pair(editor_client: Client, slug: str) -> None:
+    response = editor_client.get(f"/api/articles/{slug}/diff?from=1&to=9")
+    assert response.status_code == 400
+    assert response.json()["error"] == "Invalid revision pair."
+
+
+def test_every_logged_in_role_can_read_and_compare(copydesk, admin_user, reader, slug: str) -> None:
+    for user in (copydesk, admin_user, reader):
+        client = client_for(user)
+        assert client.get(f"/articles/{slug}/").status_code == 200
+        assert client.get(f"/articles/{slug}/compare/").status_code == 200
+
+
+def test_compare_page_query_count_is_constant(editor_client: Client, slug: str, django_assert_max_num_queries) -> None:
+    with django_assert_max_num_queries(12):
+        editor_client.get(f"/articles/{slug}/compare/")
