@@ -1,0 +1,90 @@
+"""An editor reads the seed, spots the flagged attribution, and compares it with the correction."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import log_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_choosing_the_flagged_attribution_highlights_it_in_the_text(page, editor, recorded_seed) -> None:
+    log_in(page, editor)
+    page.goto(f"/articles/{recorded_seed.article.slug}/")
+    flagged = page.locator(".attribution.flagged").first
+    expect(flagged).to_contain_text("Putin")
+    expect(flagged).to_contain_text("speaker-mentioned-once")
+    flagged.get_by_role("link").click()
+    active = page.locator(".body .att.active")
+    expect(active.first).to_be_visible()
+    expect(page.locator(".body .att-speaker.active")).to_have_text("Putin")
+    expect(page.locator(".body .att-cue.active")).to_have_text("asked")
+
+
+def test_switching_off_an_entity_type_removes_its_highlight(page, editor, recorded_seed) -> None:
+    log_in(page, editor)
+    page.goto(f"/articles/{recorded_seed.article.slug}/")
+    person = page.locator(".body mark.ent-PERSON").first
+    colour = person.evaluate("el => getComputedStyle(el).backgroundColor")
+    assert colour != "rgba(0, 0, 0, 0)"
+    page.locator(".legend").get_by_text("Person").click()
+    expect(person).to_have_css("background-color", "rgba(0, 0, 0, 0)")
+
+
+def test_compare_shows_putin_to_zelensky_first_and_j_k_walk_the_changes(
+    page, editor, recorded_correction
+) -> None:
+    slug = recorded_correction.article.slug
+    log_in(page, editor)
+    page.goto(f"/articles/{slug}/")
+    page.get_by_role("link", name=re.compile("Compare revisions")).click()
+    expect(page).to_have_url(re.compile(r"/compare/"))
+    expect(page.locator("#summary-line")).to_contain_text("1 changed, 0 added, 0 deleted, 0 moved")
+    first_change = page.locator(".att-changes li").first
+    expect(first_change).to_contain_text("speaker changed")
+    expect(first_change.locator(".old")).to_have_text("Putin")
+    expect(first_change.locator(".new")).to_have_text("Zelensky")
+
+    page.keyboard.press("j")
+    expect(page.locator(".change.current")).to_contain_text("speaker changed")
+    page.keyboard.press("j")
+    current = page.locator(".row.current")
+    expect(current).to_have_attribute("data-op", "changed")
+    expect(current.locator(".old del")).to_have_text("Putin")
+    expect(current.locator(".new ins")).to_have_text("Zelensky")
+    expect(current.locator(".mark-ent")).to_contain_text("Entities: Putin Zelensky")
+    page.keyboard.press("k")
+    expect(page.locator(".change.current")).to_contain_text("speaker changed")
+
+
+def test_switching_mode_swaps_the_fragment_and_keeps_a_shareable_url(page, editor, recorded_correction) -> None:
+    slug = recorded_correction.article.slug
+    log_in(page, editor)
+    page.goto(f"/articles/{slug}/compare/?from=1&to=2")
+    page.get_by_label("Inline").check()
+    expect(page.locator(".sentences.mode-inline")).to_be_visible()
+    expect(page).to_have_url(re.compile(r"mode=inline"))
+    expect(page.locator(".row.op-changed .inline")).to_contain_text("PutinZelensky asked")
+    page.reload()
+    expect(page.locator(".sentences.mode-inline")).to_be_visible()
+
+
+def test_compare_works_without_javascript(browser, live_server, editor, recorded_correction) -> None:
+    from tests.conftest import PASSWORD
+
+    context = browser.new_context(java_script_enabled=False, base_url=live_server.url)
+    page = context.new_page()
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill(editor.username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.goto(f"/articles/{recorded_correction.article.slug}/compare/")
+    page.get_by_label("From").select_option("2")
+    page.get_by_label("To").select_option("1")
+    page.get_by_role("button", name="Compare").click()
+    expect(page.locator("#summary-line")).to_contain_text("Revision 2 → 1")
+    context.close()
