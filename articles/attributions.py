@@ -109,8 +109,8 @@ _CONTINUATION = re.compile(
     r"above all|crucially|what'?s more|what is more|besides|also|(?:he|she|they|it) also)\b",
     re.IGNORECASE,
 )
-_OPEN_QUOTES = "“\"«"
-_CLOSE_QUOTES = "”\"»"
+_OPEN_QUOTES = '“"«'
+_CLOSE_QUOTES = '”"»'
 _SENTENCE_END = frozenset({".", "!", "?"})
 _MIN_QUOTE_WORDS = 4
 
@@ -172,7 +172,9 @@ class _Rules:
             if doc[first].text in _OPEN_QUOTES and first < last:
                 break
             first += 1
-        while last >= first and (doc[last].is_punct or doc[last].is_space or doc[last].dep_ == "cc"):
+        while last >= first and (
+            doc[last].is_punct or doc[last].is_space or doc[last].dep_ == "cc"
+        ):
             if doc[last].text in _CLOSE_QUOTES and any(
                 doc[k].text in _OPEN_QUOTES for k in range(first, last)
             ):
@@ -269,7 +271,7 @@ class _Rules:
         lower = token.lower_
         if token.pos_ == "PRON" or token.tag_ in ("PRP", "PRP$"):
             if lower in _PERSON_PRONOUNS:
-                return self.resolve_pronoun(token), False
+                return self.resolve_pronoun(token) or self.previous_speaker(token), False
             return None, False
         person = self.entities.person_at(token.i)
         if person is not None:
@@ -310,13 +312,32 @@ class _Rules:
                 return fallback
         return None
 
+    def previous_speaker(self, pronoun: Token) -> str | None:
+        """The named speaker of the nearest earlier attribution in the last sentences."""
+        best: _Attribution | None = None
+        for item in self.found:
+            if (
+                item.speaker_name
+                and item.speaker is not None
+                and item.cue[0] < pronoun.idx
+                and self.sent_of[pronoun.i] - item.sentence <= 3
+                and self.doc[self.token_at(item.speaker[1] - 1)].pos_ == "PROPN"
+                and (best is None or item.cue[0] > best.cue[0])
+            ):
+                best = item
+        return best.speaker_name if best else None
+
     # -- content ---------------------------------------------------------
     def content_of(self, verb: Token) -> Span | None:
         allowed = REPORTING_VERBS[verb.lemma_.lower()]
         children = list(verb.children)
         if "clause" in allowed:
             for child in children:
-                if child.dep_ in ("ccomp", "xcomp") and child.i > verb.i and not self.quoted[child.i]:
+                if (
+                    child.dep_ in ("ccomp", "xcomp")
+                    and child.i > verb.i
+                    and not self.quoted[child.i]
+                ):
                     return self.clause_span(child)
             # "said in a statement that ...": the clause hangs off the prepositional object.
             for child in children:
@@ -326,6 +347,14 @@ class _Rules:
                     for clause in pobj.rights:
                         if clause.dep_ in ("acl", "ccomp") and _is_content_clause(clause):
                             return self.clause_span(clause)
+        if "clause" in allowed:
+            # "Prices will rise, analysts say": the clause comes first.
+            for child in children:
+                if child.dep_ == "ccomp" and child.i < verb.i and not self.quoted[child.i]:
+                    return self.trimmed(child.left_edge.i, child.right_edge.i)
+            # "The move, he said, was a mistake": the whole clause, around the cue.
+            if verb.dep_ == "parataxis" and not self.quoted[verb.head.i]:
+                return self.trimmed(verb.head.left_edge.i, verb.head.right_edge.i)
         for child in children:
             if child.dep_ == "prep" and child.lower_ in allowed and child.i > verb.i:
                 return self.trimmed(child.i, child.right_edge.i, drop_marks=False)
@@ -354,16 +383,16 @@ class _Rules:
         return self.trimmed(subject.left_edge.i, subject.right_edge.i, drop_marks=False)
 
     # -- output ------------------------------------------------------------
-    def add(self, speaker: Token | None, cue: Span, content: Span, kind: str, cue_token: int) -> None:
+    def add(
+        self, speaker: Token | None, cue: Span, content: Span, kind: str, cue_token: int
+    ) -> None:
         name: str | None = None
         is_person = False
         speaker_span: Span | None = None
         if speaker is not None:
             speaker_span = self.noun_phrase(speaker)
             name, is_person = self.speaker_name(speaker)
-        if kind == "indirect" and any(
-            ch in self.text[content[0] : content[1]] for ch in "“”\"«»"
-        ):
+        if kind == "indirect" and any(ch in self.text[content[0] : content[1]] for ch in '“”"«»'):
             kind = "mixed"
         self.found.append(
             _Attribution(
@@ -440,7 +469,7 @@ class _Rules:
     def direct_quotes(self) -> list[tuple[Span, int]]:
         """Attribute quotations; returns unattributed ones as (content, open mark)."""
         pending: list[tuple[Span, int]] = []
-        previous: tuple[Token | None, Token, int, bool, int] | None = None
+        previous: tuple[Token | None, Token, int, bool] | None = None
         for open_at, close_at, closed in self.quotes():
             content = _inner(self.text, open_at, close_at)
             if content is None:
@@ -460,12 +489,12 @@ class _Rules:
                 cue = self.cue_before(open_tok)
             line_start = self.text.rfind("\n", 0, open_at) + 1
             if cue is None and previous is not None:
-                speaker_prev, cue_prev, line_prev, closed_prev, end_prev = previous
+                speaker_prev, cue_prev, line_prev, closed_prev = previous
                 same_line = line_prev == line_start
                 carried = not closed_prev and self.text[line_start:open_at].strip() == ""
                 if same_line or carried:
                     self.add_quote(speaker_prev, cue_prev, content)
-                    previous = (speaker_prev, cue_prev, line_start, closed, close_at)
+                    previous = (speaker_prev, cue_prev, line_start, closed)
                     continue
             if cue is None:
                 pending.append((content, open_at))
@@ -479,7 +508,7 @@ class _Rules:
                 )
             self.used_cues.add(cue.i)
             self.add_quote(speaker, cue, content)
-            previous = (speaker, cue, line_start, closed, close_at)
+            previous = (speaker, cue, line_start, closed)
         return pending
 
     def add_quote(self, speaker: Token | None, cue: Token, content: Span) -> None:
@@ -578,7 +607,9 @@ def _is_content_clause(clause: Token) -> bool:
     """A "that"-clause stating something, not a relative clause ("a promise that broke")."""
     first = clause.left_edge
     if first.lower_ != "that":
-        return any(c.dep_ == "mark" and c.lower_ in ("that", "whether", "if") for c in clause.children)
+        return any(
+            c.dep_ == "mark" and c.lower_ in ("that", "whether", "if") for c in clause.children
+        )
     if first.dep_ == "mark":
         return True
     return any(c.dep_ in ("nsubj", "nsubjpass", "expl") and c.i != first.i for c in clause.children)

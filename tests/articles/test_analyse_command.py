@@ -27,7 +27,7 @@ def test_raw_single_path_prints_one_object_with_offsets_into_the_exact_text(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = tmp_path / "a.txt"
-    path.write_bytes("Smith said the talks failed.\r\n\r\nJones said they would resume.\r\n".encode())
+    path.write_bytes(b"Smith said the talks failed.\r\n\r\nJones said they would resume.\r\n")
     result = json.loads(run(capsys, "--raw", "--format", "json", str(path)))
     assert set(result) == KEYS
     assert result["schema"] == "newsdesk.analysis/1"

@@ -207,6 +207,20 @@ def test_two_speakers_in_one_sentence_get_separate_contents() -> None:
     ]
 
 
+def test_reporting_clause_after_the_content() -> None:
+    found = only("Prices will rise sharply next year, analysts say.")
+    assert (speaker_text(found), found["content"]["text"]) == (
+        "analysts",
+        "Prices will rise sharply next year",
+    )
+
+
+def test_parenthetical_reporting_clause_covers_the_whole_clause() -> None:
+    found = only("The war, officials warned, could last for years.")
+    assert (speaker_text(found), found["cue"]["text"]) == ("officials", "warned")
+    assert found["content"]["text"] == "The war, officials warned, could last for years"
+
+
 def test_according_to_at_the_end_of_the_clause() -> None:
     found = only("The suspect fled the scene on foot, according to the police.")
     assert (speaker_text(found), found["cue"]["text"], found["content"]["text"]) == (
@@ -307,6 +321,12 @@ def test_pronoun_speaker_resolves_to_the_previous_subject() -> None:
     assert found["speaker_name"] == "Jane Smith"
 
 
+def test_pronoun_falls_back_to_the_previous_named_speaker() -> None:
+    text = "“We have no choice,” Doe told AFP. He added that the army would withdraw by Friday."
+    found = attributions(text)
+    assert [a["speaker_name"] for a in found] == ["Doe", "Doe"]
+
+
 def test_surname_speaker_resolves_to_the_full_name_in_the_article() -> None:
     text = "Angela Merkel arrived in Paris on Monday. Merkel said the talks were useful."
     found = only(text)
@@ -349,8 +369,7 @@ def test_continuation_sentence_with_a_new_speaker_is_flagged() -> None:
 
 def test_continuation_by_the_same_speaker_is_not_a_switch() -> None:
     text = (
-        "Jane Smith said the hospital needed more beds. "
-        "In particular, she asked for two new wards."
+        "Jane Smith said the hospital needed more beds. In particular, she asked for two new wards."
     )
     found = attributions(text)
     assert [a["flags"] for a in found] == [["speaker-mentioned-once"], []]
