@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -32,7 +31,6 @@ from articles.entities import Entities, strip_name
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
-    from articles.nlp import KnownName
 
 # Reporting verbs and the contents they take: "clause" (ccomp / to-infinitive),
 # "dobj" (a direct object), or prepositions (content is the prepositional phrase).
@@ -668,11 +666,11 @@ def _inner(text: str, open_at: int, close_at: int) -> Span | None:
     return start, end
 
 
-def find_attributions(
-    doc: Doc, entities: Entities, *, known: Sequence[KnownName] = ()
-) -> list[dict[str, Any]]:
-    """All attributions in ``doc`` as plain dicts, ordered by cue position."""
-    del known  # the registry reaches the rules through ``entities``
+def find_attributions(doc: Doc, entities: Entities) -> list[dict[str, Any]]:
+    """All attributions in ``doc`` as plain dicts, ordered by cue position.
+
+    The People / Sources registry reaches the rules through ``entities``.
+    """
     rules = _Rules(doc, entities)
     pending = rules.direct_quotes()
     rules.verbs()

@@ -69,7 +69,7 @@ _BYLINE_RE = re.compile(r"^by\s+(?P<name>[^\W\d].{1,150})$", re.IGNORECASE)
 _URL_RE = re.compile(
     r"^(?:(?:url|canonical|canonical url|link)\s*:\s*)?(?P<url>https?://\S+)$", re.IGNORECASE
 )
-_TERMINAL = ('.', '!', '?', '"', "\u201d", "\u2019", "'", ")", ":")
+_TERMINAL = (".", "!", "?", '"', "\u201d", "\u2019", "'", ")", ":")
 
 
 class CaptureRefused(ValueError):

@@ -7,7 +7,6 @@ import hashlib
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 
 
 class ImmutableRevisionError(Exception):
@@ -102,9 +101,6 @@ class Article(models.Model):
     def __str__(self) -> str:
         return self.slug
 
-    def get_absolute_url(self) -> str:
-        return reverse("articles:detail", kwargs={"slug": self.slug})
-
 
 def content_sha256(*, title: str, standfirst: str, byline: str, body: str) -> str:
     """The hash that decides whether two captures hold the same content."""
@@ -170,11 +166,6 @@ class Revision(models.Model):
 
     def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
         raise ImmutableRevisionError("Revisions are immutable and cannot be deleted.")
-
-    def get_absolute_url(self) -> str:
-        return reverse(
-            "articles:revision", kwargs={"slug": self.article.slug, "number": self.number}
-        )
 
     @property
     def paragraphs(self) -> list[str]:

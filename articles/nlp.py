@@ -133,7 +133,7 @@ def _analyse_doc(doc: Doc, name: str, known: tuple[KnownName, ...]) -> dict[str,
         if form
     }
     entities = find_entities(doc, _known_spans(doc, name, known), people)
-    attributions = find_attributions(doc, entities, known=known)
+    attributions = find_attributions(doc, entities)
     return {
         "sentences": [{"start": start, "end": end} for start, end in sentences],
         "entities": [entity.as_dict() for entity in entities.mentions],

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
 
+from articles import nlp
 from articles.models import Analysis, Article, Person, Revision, Source
-from articles.nlp import PIPELINE_VERSION, KnownName, model_name
+from articles.nlp import KnownName
 
 
 def article_list(*, query: str = "", source_slug: str = "") -> QuerySet[Article]:
@@ -53,7 +54,7 @@ def analysis_for(revision: Revision) -> Analysis | None:
     """The stored analysis of a revision for the current pipeline, if any."""
     return (
         Analysis.objects.filter(
-            revision=revision, pipeline_version=PIPELINE_VERSION, model=model_name()
+            revision=revision, pipeline_version=nlp.PIPELINE_VERSION, model=nlp.model_name()
         )
         .order_by("-created_at")
         .first()

@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def main() -> None:
@@ -56,7 +56,7 @@ def main() -> None:
     corrected = seed.replace(b"Putin asked", b"Zelensky asked")
     revision_record(draft=read_capture(corrected))
     slug = first.article.slug
-    user = User.objects.create_user("bench", password="bench-password-123")
+    user = User.objects.create_user("bench", password="bench-password-123")  # noqa: S106
     client = Client()
     client.force_login(user)
 

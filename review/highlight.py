@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from html import escape
+from itertools import pairwise
 
 Span = Mapping[str, object]
 
@@ -80,7 +81,7 @@ def render_paragraphs(
         p_roles = [r for r in role_ranges if r[0] < p_end and r[1] > p_start]
         out: list[str] = []
         open_sentence: int | None = None
-        for a, b in zip(points, points[1:], strict=False):
+        for a, b in pairwise(points):
             sentence = next((i for i, s, e in p_sentences if s <= a and b <= e), None)
             if sentence != open_sentence:
                 if open_sentence is not None:

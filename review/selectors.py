@@ -10,8 +10,8 @@ from django.core.cache import cache
 from django.http import Http404
 from django.utils.safestring import SafeString, mark_safe
 
+from articles import nlp
 from articles.models import Analysis, Article, Revision
-from articles.nlp import PIPELINE_VERSION
 from articles.selectors import latest_analysis_for
 from review import diffing
 from review.highlight import Paragraph, render_paragraphs, render_tokens
@@ -32,7 +32,18 @@ ENTITY_LEGEND = [
     ("MONEY", "Money"),
     ("CARDINAL", "Number"),
 ]
-OTHER_LABELS = ("FAC", "EVENT", "PRODUCT", "LAW", "WORK_OF_ART", "LANGUAGE", "TIME", "PERCENT", "QUANTITY", "ORDINAL")
+OTHER_LABELS = (
+    "FAC",
+    "EVENT",
+    "PRODUCT",
+    "LAW",
+    "WORK_OF_ART",
+    "LANGUAGE",
+    "TIME",
+    "PERCENT",
+    "QUANTITY",
+    "ORDINAL",
+)
 
 
 def article_revisions(article: Article) -> list[Revision]:
@@ -42,7 +53,9 @@ def article_revisions(article: Article) -> list[Revision]:
 def revision_get(article: Article, number: int | None) -> Revision:
     revisions = article.revisions.select_related("author")
     revision = (
-        revisions.order_by("-number").first() if number is None else revisions.filter(number=number).first()
+        revisions.order_by("-number").first()
+        if number is None
+        else revisions.filter(number=number).first()
     )
     if revision is None:
         raise Http404("No such revision.")
@@ -94,6 +107,18 @@ def _sentence_of(offset: int, sentences: Sequence[Mapping[str, object]]) -> int 
     return None
 
 
+def _merged_counts(entities: Sequence[Mapping[str, object]]) -> Counter[tuple[str, str]]:
+    """Mentions per (name, label); a person's surname counts under their full name
+    when the article names exactly one person that way ("Blinken" -> "Antony Blinken")."""
+    counts: Counter[tuple[str, str]] = Counter((str(e["text"]), str(e["label"])) for e in entities)
+    people = {text for text, label in counts if label == "PERSON"}
+    for short in sorted(people):
+        fuller = [p for p in people if p != short and p.endswith(" " + short)]
+        if len(fuller) == 1:
+            counts[(fuller[0], "PERSON")] += counts.pop((short, "PERSON"))
+    return counts
+
+
 def reading_for(revision: Revision) -> Reading:
     """The reading desk's content for one revision, from its stored analysis."""
     analysis = analysis_dict(revision)
@@ -104,9 +129,7 @@ def reading_for(revision: Revision) -> Reading:
     paragraphs = render_paragraphs(
         text, sentences=sentences, entities=entities, attributions=attributions
     )
-    counts: Counter[tuple[str, str]] = Counter(
-        (str(e["text"]), str(e["label"])) for e in entities
-    )
+    counts = _merged_counts(entities)
     roster: dict[str, list[RosterEntry]] = {}
     for group, labels in ENTITY_GROUPS.items():
         entries = [
@@ -154,7 +177,7 @@ def _sentence_texts(text: str, sentences: Sequence[Mapping[str, object]]) -> lis
 
 def change_summary(old: Revision, new: Revision) -> dict[str, int]:
     """Counts of changed/added/deleted/moved sentences between two revisions (cached)."""
-    key = f"change-summary:{PIPELINE_VERSION}:{old.content_hash}:{new.content_hash}"
+    key = f"change-summary:{nlp.PIPELINE_VERSION}:{old.content_hash}:{new.content_hash}"
     summary = cache.get(key)
     if summary is None:
         old_sents = _sentence_texts(old.body, analysis_dict(old)["sentences"])
@@ -241,8 +264,12 @@ def compare(old: Revision, new: Revision) -> dict[str, object]:
     new_sents = result["new"]["sentences"]
     rows: list[CompareRow] = []
     for op in result["ops"]:
-        old_span = _joined_span(old_sents, op.get("merged") or ([op["old"]] if op["old"] is not None else []))
-        new_span = _joined_span(new_sents, op.get("split") or ([op["new"]] if op["new"] is not None else []))
+        old_span = _joined_span(
+            old_sents, op.get("merged") or ([op["old"]] if op["old"] is not None else [])
+        )
+        new_span = _joined_span(
+            new_sents, op.get("split") or ([op["new"]] if op["new"] is not None else [])
+        )
         old_text = old.body[old_span[0] : old_span[1]] if old_span else ""
         new_text = new.body[new_span[0] : new_span[1]] if new_span else ""
         tokens = op.get("tokens") or []
@@ -294,7 +321,9 @@ def compare(old: Revision, new: Revision) -> dict[str, object]:
     }
 
 
-def _joined_span(sentences: Sequence[Mapping[str, int]], indices: Sequence[int]) -> tuple[int, int] | None:
+def _joined_span(
+    sentences: Sequence[Mapping[str, int]], indices: Sequence[int]
+) -> tuple[int, int] | None:
     if not indices:
         return None
     return sentences[min(indices)]["start"], sentences[max(indices)]["end"]

@@ -23,7 +23,13 @@ def test_admin_refuses_copy_desk(copydesk_client: Client) -> None:
 def test_admins_manage_sources_with_search_and_filters(admin_client_: Client) -> None:
     response = admin_client_.post(
         "/admin/articles/source/add/",
-        {"name": "Agence France-Presse", "slug": "afp", "kind": "agency", "website": "", "notes": ""},
+        {
+            "name": "Agence France-Presse",
+            "slug": "afp",
+            "kind": "agency",
+            "website": "",
+            "notes": "",
+        },
     )
     assert response.status_code == 302
     assert Source.objects.filter(slug="afp").exists()

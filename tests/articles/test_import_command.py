@@ -54,7 +54,9 @@ def test_refused_files_are_listed_with_reasons_and_exit_non_zero(tmp_path: Path,
     bodyless = tmp_path / "bodyless.txt"
     bodyless.write_text("Just a headline", encoding="utf-8")
     missing = tmp_path / "missing.txt"
-    out, code = run_import(SEED_PATH, binary, latin, big, untitled, bodyless, missing, capsys=capsys)
+    out, code = run_import(
+        SEED_PATH, binary, latin, big, untitled, bodyless, missing, capsys=capsys
+    )
     assert code == 1
     assert "1 new article, 0 new revision, 0 unchanged, 6 refused" in out
     assert f"refused       {binary}: file is binary" in out

@@ -57,7 +57,9 @@ def test_same_opening_paragraph_with_new_title_matches_the_article(
 def test_same_title_from_another_source_is_a_different_article(
     recorded_seed, seed_draft: CaptureDraft
 ) -> None:
-    result = revision_record(draft=replace(seed_draft, credited_source="Reuters", body="Other text."))
+    result = revision_record(
+        draft=replace(seed_draft, credited_source="Reuters", body="Other text.")
+    )
     assert result.outcome is RecordOutcome.NEW_ARTICLE
     assert Article.objects.count() == 2
 
@@ -67,7 +69,9 @@ def test_canonical_url_decides_the_article(db) -> None:
         draft=CaptureDraft(title="One", body="Body one.", canonical_url="https://ex.org/a")
     )
     second = revision_record(
-        draft=CaptureDraft(title="Different title", body="Body two.", canonical_url="https://ex.org/a")
+        draft=CaptureDraft(
+            title="Different title", body="Body two.", canonical_url="https://ex.org/a"
+        )
     )
     assert second.article == first.article
     assert second.revision.number == 2

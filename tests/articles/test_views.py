@@ -55,7 +55,9 @@ def test_desk_search_by_title_and_filter_by_source(editor_client: Client, record
     from articles.services import revision_record
 
     revision_record(
-        draft=CaptureDraft(title="Markets rally in Tokyo", body="Stocks rose.", credited_source="Reuters")
+        draft=CaptureDraft(
+            title="Markets rally in Tokyo", body="Stocks rose.", credited_source="Reuters"
+        )
     )
     found = editor_client.get("/", {"q": "blinken"}).content.decode()
     assert recorded_seed.revision.title in found and "Markets rally" not in found
@@ -146,7 +148,9 @@ def test_old_revision_page_shows_that_revision(editor_client: Client, recorded_c
     assert "In particular, Putin asked for two Patriot batteries" in content
 
 
-def test_revision_picker_without_javascript_redirects(editor_client: Client, recorded_correction) -> None:
+def test_revision_picker_without_javascript_redirects(
+    editor_client: Client, recorded_correction
+) -> None:
     slug = recorded_correction.article.slug
     response = editor_client.get(f"/articles/{slug}/", {"r": "1"})
     assert response.status_code == 302
@@ -167,3 +171,18 @@ def test_analysis_api_serves_the_machine_schema(editor_client: Client, recorded_
         assert key in data
     first = data["entities"][0]
     assert data["text"][first["start"] : first["end"]] == first["text"]
+
+
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+def test_no_view_accepts_a_write_to_an_article_or_revision(
+    editor_client: Client, recorded_seed, method: str
+) -> None:
+    slug = recorded_seed.article.slug
+    for url in (
+        f"/articles/{slug}/",
+        f"/articles/{slug}/revisions/1/",
+        f"/api/revisions/{recorded_seed.revision.pk}/analysis",
+    ):
+        response = getattr(editor_client, method)(url, {"body": "Tampered."})
+        assert response.status_code == 405
+    assert Revision.objects.get().body == recorded_seed.revision.body

@@ -12,7 +12,9 @@ from tests.e2e.conftest import log_in
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_choosing_the_flagged_attribution_highlights_it_in_the_text(page, editor, recorded_seed) -> None:
+def test_choosing_the_flagged_attribution_highlights_it_in_the_text(
+    page, editor, recorded_seed
+) -> None:
     log_in(page, editor)
     page.goto(f"/articles/{recorded_seed.article.slug}/")
     flagged = page.locator(".attribution.flagged").first
@@ -61,7 +63,9 @@ def test_compare_shows_putin_to_zelensky_first_and_j_k_walk_the_changes(
     expect(page.locator(".change.current")).to_contain_text("speaker changed")
 
 
-def test_switching_mode_swaps_the_fragment_and_keeps_a_shareable_url(page, editor, recorded_correction) -> None:
+def test_switching_mode_swaps_the_fragment_and_keeps_a_shareable_url(
+    page, editor, recorded_correction
+) -> None:
     slug = recorded_correction.article.slug
     log_in(page, editor)
     page.goto(f"/articles/{slug}/compare/?from=1&to=2")
@@ -73,7 +77,9 @@ def test_switching_mode_swaps_the_fragment_and_keeps_a_shareable_url(page, edito
     expect(page.locator(".sentences.mode-inline")).to_be_visible()
 
 
-def test_compare_works_without_javascript(browser, live_server, editor, recorded_correction) -> None:
+def test_compare_works_without_javascript(
+    browser, live_server, editor, recorded_correction
+) -> None:
     from tests.conftest import PASSWORD
 
     context = browser.new_context(java_script_enabled=False, base_url=live_server.url)

@@ -12,7 +12,10 @@ from review.highlight import paragraph_spans, render_paragraphs, render_tokens
 
 TEXT = "Smith said the plan <works>.\n\nJones & Co denied it."
 SENTENCES = [{"start": 0, "end": 28}, {"start": 30, "end": 51}]
-ENTITIES = [{"start": 0, "end": 5, "label": "PERSON", "text": "Smith"}, {"start": 30, "end": 40, "label": "ORG", "text": "Jones & Co"}]
+ENTITIES = [
+    {"start": 0, "end": 5, "label": "PERSON", "text": "Smith"},
+    {"start": 30, "end": 40, "label": "ORG", "text": "Jones & Co"},
+]
 ATTRIBUTIONS = [
     {
         "speaker": {"start": 0, "end": 5, "text": "Smith"},
@@ -27,8 +30,13 @@ def strip_tags(html: str) -> str:
 
 
 def test_paragraphs_keep_their_text_exactly() -> None:
-    paragraphs = render_paragraphs(TEXT, sentences=SENTENCES, entities=ENTITIES, attributions=ATTRIBUTIONS)
-    assert [strip_tags(p.html) for p in paragraphs] == ["Smith said the plan <works>.", "Jones & Co denied it."]
+    paragraphs = render_paragraphs(
+        TEXT, sentences=SENTENCES, entities=ENTITIES, attributions=ATTRIBUTIONS
+    )
+    assert [strip_tags(p.html) for p in paragraphs] == [
+        "Smith said the plan <works>.",
+        "Jones & Co denied it.",
+    ]
 
 
 def test_text_is_escaped() -> None:
@@ -42,7 +50,9 @@ def test_entities_are_marked_with_their_label() -> None:
 
 
 def test_attribution_roles_carry_the_attribution_index() -> None:
-    html = render_paragraphs(TEXT, sentences=SENTENCES, entities=ENTITIES, attributions=ATTRIBUTIONS)[0].html
+    html = render_paragraphs(
+        TEXT, sentences=SENTENCES, entities=ENTITIES, attributions=ATTRIBUTIONS
+    )[0].html
     assert '<span class="att att-cue" data-att="0">said</span>' in html
     assert 'class="att att-speaker" data-att="0">Smith</span>' in html
     assert '<span class="sent" id="s0" data-s="0">' in html
@@ -70,4 +80,7 @@ def test_tokens_render_per_side() -> None:
     ]
     assert render_tokens(tokens, side="old") == "In particular, <del>Putin</del> asked."
     assert render_tokens(tokens, side="new") == "In particular, <ins>Zelensky</ins> asked."
-    assert render_tokens(tokens, side="inline") == "In particular, <del>Putin</del><ins>Zelensky</ins> asked."
+    assert (
+        render_tokens(tokens, side="inline")
+        == "In particular, <del>Putin</del><ins>Zelensky</ins> asked."
+    )

@@ -15,17 +15,31 @@ def slug(recorded_correction) -> str:
     return recorded_correction.article.slug
 
 
-def test_reading_desk_highlights_entities_with_a_legend(editor_client: Client, recorded_seed) -> None:
+def test_reading_desk_highlights_entities_with_a_legend(
+    editor_client: Client, recorded_seed
+) -> None:
     html = editor_client.get(f"/articles/{recorded_seed.article.slug}/").content.decode()
     assert re.search(r'<mark class="ent ent-PERSON" title="PERSON">(<span[^>]*>)?Zelensky<', html)
     assert re.search(r'<mark class="ent ent-GPE" title="GPE">(<span[^>]*>)?Kyiv<', html)
     assert 'id="toggle-PERSON"' in html and 'id="toggle-NORP"' in html
 
 
-def test_reading_desk_lists_the_entity_roster_with_counts(editor_client: Client, recorded_seed) -> None:
-    text = visible_text(editor_client.get(f"/articles/{recorded_seed.article.slug}/").content.decode())
+def test_reading_desk_lists_the_entity_roster_with_counts(
+    editor_client: Client, recorded_seed
+) -> None:
+    text = visible_text(
+        editor_client.get(f"/articles/{recorded_seed.article.slug}/").content.decode()
+    )
     assert "People" in text and "Places" in text and "Organisations" in text
     assert "Ukraine 7" in text
+
+
+def test_roster_counts_a_surname_under_the_full_name(editor_client: Client, recorded_seed) -> None:
+    text = visible_text(
+        editor_client.get(f"/articles/{recorded_seed.article.slug}/").content.decode()
+    )
+    assert "Antony Blinken 5" in text
+    assert "Volodymyr Zelensky 3" in text
 
 
 def test_flagged_attribution_is_listed_first(editor_client: Client, recorded_seed) -> None:
@@ -37,7 +51,9 @@ def test_flagged_attribution_is_listed_first(editor_client: Client, recorded_see
     assert "speaker-mentioned-once" in block
 
 
-def test_reading_desk_attributions_link_to_their_sentence(editor_client: Client, recorded_seed) -> None:
+def test_reading_desk_attributions_link_to_their_sentence(
+    editor_client: Client, recorded_seed
+) -> None:
     html = editor_client.get(f"/articles/{recorded_seed.article.slug}/").content.decode()
     assert 'data-att="' in html and 'href="#s' in html
 
@@ -87,7 +103,9 @@ def test_compare_with_htmx_returns_only_the_fragment(editor_client: Client, slug
         ("?from=x&to=2", "Select a valid choice."),
     ],
 )
-def test_bad_compare_pair_gets_a_clear_message(editor_client: Client, slug: str, query: str, message: str) -> None:
+def test_bad_compare_pair_gets_a_clear_message(
+    editor_client: Client, slug: str, query: str, message: str
+) -> None:
     response = editor_client.get(f"/articles/{slug}/compare/{query}")
     assert response.status_code == 400
     assert message in visible_text(response.content.decode())
@@ -124,6 +142,8 @@ def test_every_logged_in_role_can_read_and_compare(copydesk, admin_user, reader,
         assert client.get(f"/articles/{slug}/compare/").status_code == 200
 
 
-def test_compare_page_query_count_is_constant(editor_client: Client, slug: str, django_assert_max_num_queries) -> None:
+def test_compare_page_query_count_is_constant(
+    editor_client: Client, slug: str, django_assert_max_num_queries
+) -> None:
     with django_assert_max_num_queries(12):
         editor_client.get(f"/articles/{slug}/compare/")

@@ -67,9 +67,10 @@ class Command(BaseCommand):
             lines.append(f"{'refused':<13} {path}: {reason}")
         for line in lines:
             self.stdout.write(line)
-        summary = ", ".join(
-            f"{counts[o.value]} {o.value}" for o in RecordOutcome
-        ) + f", {len(refused)} refused"
+        summary = (
+            ", ".join(f"{counts[o.value]} {o.value}" for o in RecordOutcome)
+            + f", {len(refused)} refused"
+        )
         self.stdout.write(f"{len(files)} file{'s' if len(files) != 1 else ''}: {summary}")
         if refused:
             raise CommandError(f"{len(refused)} file(s) refused", returncode=1)
@@ -80,7 +81,9 @@ def _expand(paths: list[str]) -> list[Path]:
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            out.extend(sorted(p for p in path.rglob("*") if p.suffix.lower() in {".txt", ".html", ".htm"}))
+            out.extend(
+                sorted(p for p in path.rglob("*") if p.suffix.lower() in {".txt", ".html", ".htm"})
+            )
         else:
             out.append(path)
     return out

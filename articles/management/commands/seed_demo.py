@@ -18,10 +18,28 @@ DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
 
 # The people quoted in the demo article, so the registry resolves them.
 DEMO_PEOPLE = [
-    ("Antony Blinken", "US Secretary of State", "US State Department", "Q3874799", ["Blinken", "Tony Blinken"]),
-    ("Volodymyr Zelensky", "President of Ukraine", "Government of Ukraine", "Q3881980", ["Zelensky", "Zelenskyy", "Volodymyr Zelenskyy"]),
+    (
+        "Antony Blinken",
+        "US Secretary of State",
+        "US State Department",
+        "Q3874799",
+        ["Blinken", "Tony Blinken"],
+    ),
+    (
+        "Volodymyr Zelensky",
+        "President of Ukraine",
+        "Government of Ukraine",
+        "Q3881980",
+        ["Zelensky", "Zelenskyy", "Volodymyr Zelenskyy"],
+    ),
     ("Vladimir Putin", "President of Russia", "Government of Russia", "Q7747", ["Putin"]),
-    ("Dmytro Kuleba", "Foreign Minister of Ukraine", "Government of Ukraine", "Q5318009", ["Kuleba"]),
+    (
+        "Dmytro Kuleba",
+        "Foreign Minister of Ukraine",
+        "Government of Ukraine",
+        "Q5318009",
+        ["Kuleba"],
+    ),
     ("Emmanuel Macron", "President of France", "Government of France", "Q3052772", ["Macron"]),
 ]
 
