@@ -26,7 +26,9 @@ def test_reanalyse_missing_only_fills_gaps(recorded_seed, capsys) -> None:
     assert Analysis.objects.filter(revision=recorded_seed.revision).count() == 1
 
 
-def test_a_pipeline_change_adds_a_new_analysis_and_keeps_the_old(recorded_seed, monkeypatch, capsys) -> None:
+def test_a_pipeline_change_adds_a_new_analysis_and_keeps_the_old(
+    recorded_seed, monkeypatch, capsys
+) -> None:
     monkeypatch.setattr(nlp, "PIPELINE_VERSION", nlp.PIPELINE_VERSION + "-next")
     call_command("reanalyse")
     assert "Analysed 1 revision " in capsys.readouterr().out
