@@ -108,12 +108,14 @@ def content_sha256(*, title: str, standfirst: str, byline: str, body: str) -> st
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
-class RevisionQuerySet(models.QuerySet["Revision"]):
+class AppendOnlyQuerySet(models.QuerySet):
+    """Rows of an append-only table: bulk updates and deletes raise."""
+
     def update(self, **kwargs: object) -> int:
-        raise ImmutableRevisionError("Revisions are immutable; record a new revision instead.")
+        raise ImmutableRevisionError(f"{self.model.__name__} rows are immutable; add a new one.")
 
     def delete(self) -> tuple[int, dict[str, int]]:
-        raise ImmutableRevisionError("Revisions are immutable and cannot be deleted.")
+        raise ImmutableRevisionError(f"{self.model.__name__} rows cannot be deleted.")
 
 
 class Revision(models.Model):
@@ -145,7 +147,7 @@ class Revision(models.Model):
     source_filename = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = RevisionQuerySet.as_manager()
+    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         ordering = ["article", "number"]
@@ -209,14 +211,6 @@ class Analysis(models.Model):
         }
 
 
-class ActivityQuerySet(models.QuerySet["Activity"]):
-    def update(self, **kwargs: object) -> int:
-        raise ImmutableRevisionError("The activity log is append-only.")
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise ImmutableRevisionError("The activity log is append-only.")
-
-
 class Activity(models.Model):
     """Append-only log of every editorial action: who did what, when."""
 
@@ -238,7 +232,7 @@ class Activity(models.Model):
     detail = models.JSONField(default=dict, blank=True)
     at = models.DateTimeField(auto_now_add=True, db_index=True)
 
-    objects = ActivityQuerySet.as_manager()
+    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         ordering = ["-at", "-id"]

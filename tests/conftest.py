@@ -20,6 +20,11 @@ GOLD_PATH = DATA / "000_8118fbd42351acfa.gold.json"
 PASSWORD = "correct-horse-battery-staple"
 
 
+def seed_body() -> str:
+    """The seed's article body, as the capture parser extracts it."""
+    return read_capture(SEED_PATH.read_bytes(), filename=SEED_PATH.name).body
+
+
 @pytest.fixture(scope="session")
 def seed_bytes() -> bytes:
     return SEED_PATH.read_bytes()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import re
 import types
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,20 +13,8 @@ from hypothesis import strategies as st
 
 from articles import nlp
 from articles.nlp import KnownName, analyse_text, analyse_texts
-
-DATA = Path(__file__).resolve().parent.parent / "data"
-SEED = DATA / "000_8118fbd42351acfa.txt"
-GOLD = DATA / "000_8118fbd42351acfa.gold.json"
-
-
-def seed_body() -> str:
-    """The seed's body: the lines between the standfirst and "Source:"."""
-    gold = json.loads(GOLD.read_text(encoding="utf-8"))
-    lines = SEED.read_text(encoding="utf-8").splitlines()
-    start = lines.index(gold["page"]["standfirst"]) + 1
-    end = next(i for i, line in enumerate(lines) if line.startswith("Source:"))
-    paragraphs = [line.strip() for line in lines[start:end] if line.strip()]
-    return "\n\n".join(paragraphs)
+from tests.conftest import GOLD_PATH as GOLD
+from tests.conftest import seed_body
 
 
 @pytest.fixture(scope="module")
