@@ -283,8 +283,28 @@ class _Rules:
         mention = self.entities.by_token.get(token.i)
         if mention is not None and mention.canonical:
             return mention.canonical, False
+        example = self.named_example(token)
+        if example is not None:
+            return example, True
         start, end = self.noun_phrase(token)
         return strip_name(self.text[start:end]) or None, False
+
+    def named_example(self, token: Token) -> str | None:
+        """The one person named as the example of a group speaker
+        ("figures like Emmanuel Macron", "leaders such as X", "officials including X")."""
+        for prep in token.children:
+            if prep.dep_ != "prep" or prep.lower_ not in ("like", "including", "such", "as"):
+                continue
+            if prep.lower_ == "as" and self.doc[max(0, prep.i - 1)].lower_ != "such":
+                continue
+            heads = [prep, *(c for c in prep.children if c.lower_ == "as")]
+            objects = [c for h in heads for c in h.children if c.dep_ == "pobj"]
+            if len(objects) != 1 or any(c.dep_ == "conj" for c in objects[0].children):
+                continue
+            person = self.entities.person_at(objects[0].i)
+            if person is not None:
+                return person.canonical or self.entities.canonical_person(person.text)
+        return None
 
     def resolve_pronoun(self, pronoun: Token) -> str | None:
         """The salient person before ``pronoun``: latest subject, else latest mention."""

@@ -370,3 +370,23 @@ def test_speaker_named_twice_is_not_mentioned_once() -> None:
 def test_speaker_named_only_once_is_flagged() -> None:
     text = "The talks ended on Monday. Putin said the talks were useful."
     assert only(text)["flags"] == ["speaker-mentioned-once"]
+
+
+def test_group_speaker_with_one_named_example_resolves_to_that_person() -> None:
+    (item,) = attributions(
+        "Prominent figures like French President Emmanuel Macron denounce the violence."
+    )
+    assert item["speaker_name"] == "Emmanuel Macron"
+    assert item["cue"]["text"] == "denounce"
+
+
+def test_such_as_example_resolves_the_speaker() -> None:
+    (item,) = attributions(
+        "Leaders such as German Chancellor Olaf Scholz warned that the deal was fragile."
+    )
+    assert item["speaker_name"] == "Olaf Scholz"
+
+
+def test_group_speaker_with_several_examples_stays_the_group() -> None:
+    (item,) = attributions("Officials including John Smith and Mary Jones said the talks failed.")
+    assert item["speaker_name"] == "Officials including John Smith and Mary Jones"
