@@ -199,6 +199,20 @@ def _context_vote(doc: Doc, mention: Mention) -> tuple[str, int]:
     return mention.label, 1
 
 
+_TITLE_HEADS = {"secretary", "minister", "undersecretary", "commissioner", "chancellor"}
+
+
+def _is_title_portfolio(doc: Doc, start: int, end: int) -> bool:
+    """A one-word portfolio after a title ("Secretary of State"): not an entity of its own."""
+    return (
+        end - start == 1
+        and start >= 2
+        and doc[start - 1].lower_ == "of"
+        and doc[start - 2].lower_ in _TITLE_HEADS
+        and doc[start].ent_type_ in ("ORG", "GPE", "LOC")
+    )
+
+
 def find_entities(
     doc: Doc,
     known: Sequence[tuple[int, int, str, str]] = (),
@@ -233,6 +247,8 @@ def find_entities(
                 mentions.remove(inner)  # keep the longer model span, remember the registry name
                 mentions.append(_make(doc, start, end, ent.label_, canonical=None, fixed=True))
             continue
+        if _is_title_portfolio(doc, start, end):
+            continue  # "Secretary of State", "Minister of Defence": part of a title
         mentions.append(_make(doc, start, end, ent.label_))
 
     # Nationality adjectives are NORP, never GPE.

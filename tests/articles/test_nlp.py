@@ -251,3 +251,15 @@ def test_any_text_gives_spans_inside_the_text_and_sentences_inside_paragraphs(te
                 assert text[span["start"] : span["end"]] == span["text"]
         assert attribution["kind"] in {"direct", "indirect", "mixed"}
         assert attribution["flags"] == sorted(attribution["flags"])
+
+
+def test_a_portfolio_inside_a_title_is_not_an_organisation() -> None:
+    result = analyse_text("US Secretary of State Antony Blinken met the Minister of Finance.")
+    texts = {e["text"] for e in result["entities"]}
+    assert "State" not in texts and "Finance" not in texts
+    assert "Antony Blinken" in texts
+
+
+def test_of_phrases_that_are_names_stay_whole() -> None:
+    result = analyse_text("The Bank of England held rates, the Ministry of Defence said.")
+    assert ("Bank of England", "ORG") in {(e["text"], e["label"]) for e in result["entities"]}
