@@ -188,6 +188,9 @@ class Analysis(models.Model):
     sentences = models.JSONField(default=list)
     entities = models.JSONField(default=list)
     attributions = models.JSONField(default=list)
+    flagged_count = models.PositiveIntegerField(
+        default=0, help_text="Attributions carrying at least one flag."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -12,6 +12,11 @@ from articles.nlp import KnownName
 def article_list(*, query: str = "", source_slug: str = "") -> QuerySet[Article]:
     """Articles newest first, with their latest title and revision count."""
     latest = Revision.objects.filter(article=OuterRef("pk")).order_by("-number")
+    latest_flags = (
+        Analysis.objects.filter(revision__article=OuterRef("pk"))
+        .order_by("-revision__number", "-created_at")
+        .values("flagged_count")[:1]
+    )
     articles = (
         Article.objects.select_related("source")
         .annotate(
@@ -20,6 +25,7 @@ def article_list(*, query: str = "", source_slug: str = "") -> QuerySet[Article]
             latest_number=Max("revisions__number"),
             last_stated_update=Subquery(latest.values("stated_updated_at")[:1]),
             last_captured=Max("revisions__captured_at"),
+            flagged=Subquery(latest_flags),
         )
         .order_by("-first_published", "-created_at")
     )

@@ -111,6 +111,7 @@ def analysis_store(*, revision: Revision, analysis: dict[str, list[dict[str, obj
             "sentences": analysis["sentences"],
             "entities": analysis["entities"],
             "attributions": analysis["attributions"],
+            "flagged_count": sum(1 for a in analysis["attributions"] if a.get("flags")),
         },
     )
     return row

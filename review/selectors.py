@@ -156,7 +156,7 @@ def reading_for(revision: Revision) -> Reading:
                 sentence=_sentence_of(cue["start"], sentences),  # type: ignore[index]
             )
         )
-    views.sort(key=lambda v: (not v.flags, v.index))
+    views.sort(key=lambda v: (-len(v.flags), v.index))
     present = {str(e["label"]) for e in entities}
     labels = [(code, name) for code, name in ENTITY_LEGEND if code in present]
     labels += [(code, code.title().replace("_", " ")) for code in OTHER_LABELS if code in present]
@@ -237,6 +237,7 @@ class CompareRow:
 
 @dataclass(frozen=True)
 class AttributionChangeView:
+    anchor: str
     kind: str
     old_speaker: str | None
     new_speaker: str | None
@@ -312,7 +313,7 @@ def compare(old: Revision, new: Revision) -> dict[str, object]:
                 entities_added=entities_added,
             )
         )
-    changes = [_change_view(c) for c in result["attribution_changes"]]
+    changes = [_change_view(c, old_sents, new_sents) for c in result["attribution_changes"]]
     return {
         "rows": rows,
         "summary": diffing.summarize(result["ops"]),
@@ -333,11 +334,22 @@ def _text(part: object) -> str | None:
     return str(part["text"]) if isinstance(part, Mapping) else None
 
 
-def _change_view(change: Mapping[str, object]) -> AttributionChangeView:
+def _change_view(
+    change: Mapping[str, object],
+    old_sents: Sequence[Mapping[str, object]],
+    new_sents: Sequence[Mapping[str, object]],
+) -> AttributionChangeView:
     old = change.get("old") or {}
     new = change.get("new") or {}
     assert isinstance(old, Mapping) and isinstance(new, Mapping)
+    if new:
+        index = _sentence_of(new["cue"]["start"], new_sents)  # type: ignore[index]
+        anchor = f"new-{index}" if index is not None else ""
+    else:
+        index = _sentence_of(old["cue"]["start"], old_sents)  # type: ignore[index]
+        anchor = f"old-{index}" if index is not None else ""
     return AttributionChangeView(
+        anchor=anchor,
         kind=str(change["kind"]),
         old_speaker=_text(old.get("speaker")),
         new_speaker=_text(new.get("speaker")),

@@ -32,6 +32,17 @@
     link.closest(".attribution").classList.add("selected");
     if (first) first.scrollIntoView({ block: "center", behavior: "smooth" });
   }
+  // ] / [: next / previous attribution on the reading desk (flagged ones come first).
+  function stepAttribution(step) {
+    var links = Array.prototype.slice.call(document.querySelectorAll(".attribution a[data-att]"));
+    if (!links.length) return;
+    var current = document.querySelector(".attribution.selected a[data-att]");
+    var i = links.indexOf(current);
+    var next = i < 0 ? (step > 0 ? 0 : links.length - 1) : Math.min(links.length - 1, Math.max(0, i + step));
+    links[next].focus({ preventScroll: true });
+    links[next].closest(".attribution").scrollIntoView({ block: "nearest" });
+    selectAttribution(links[next]);
+  }
   document.addEventListener("click", function (e) {
     var link = e.target.closest && e.target.closest(".attribution a[data-att]");
     if (link) { e.preventDefault(); selectAttribution(link); }
@@ -40,6 +51,7 @@
     if (e.metaKey || e.ctrlKey || e.altKey || typing(e)) return;
     if (e.key === "j") { moveChange(1); e.preventDefault(); }
     else if (e.key === "k") { moveChange(-1); e.preventDefault(); }
+    else if (e.key === "]" || e.key === "[") { stepAttribution(e.key === "]" ? 1 : -1); e.preventDefault(); }
     else if (e.key === "/") {
       var search = document.querySelector("[data-hotkey='/']");
       if (search) { search.focus(); e.preventDefault(); }

@@ -186,3 +186,10 @@ def test_no_view_accepts_a_write_to_an_article_or_revision(
         response = getattr(editor_client, method)(url, {"body": "Tampered."})
         assert response.status_code == 405
     assert Revision.objects.get().body == recorded_seed.revision.body
+
+
+def test_desk_shows_how_many_attributions_are_flagged(editor_client: Client, recorded_seed) -> None:
+    flagged = sum(1 for a in recorded_seed.revision.analyses.get().attributions if a["flags"])
+    assert flagged >= 1
+    text = visible_text(editor_client.get("/").content.decode())
+    assert f"{flagged} flagged" in text

@@ -27,6 +27,18 @@ def test_choosing_the_flagged_attribution_highlights_it_in_the_text(
     expect(page.locator(".body .att-cue.active")).to_have_text("asked")
 
 
+def test_brackets_step_through_attributions_flagged_first(page, editor, recorded_seed) -> None:
+    log_in(page, editor)
+    page.goto(f"/articles/{recorded_seed.article.slug}/")
+    page.keyboard.press("]")
+    expect(page.locator(".attribution.selected")).to_contain_text("Putin")
+    expect(page.locator(".body .att-speaker.active")).to_have_text("Putin")
+    page.keyboard.press("]")
+    expect(page.locator(".attribution.selected")).not_to_contain_text("Putin")
+    page.keyboard.press("[")
+    expect(page.locator(".attribution.selected")).to_contain_text("Putin")
+
+
 def test_switching_off_an_entity_type_removes_its_highlight(page, editor, recorded_seed) -> None:
     log_in(page, editor)
     page.goto(f"/articles/{recorded_seed.article.slug}/")

@@ -147,3 +147,11 @@ def test_compare_page_query_count_is_constant(
 ) -> None:
     with django_assert_max_num_queries(12):
         editor_client.get(f"/articles/{slug}/compare/")
+
+
+def test_attribution_change_links_to_its_sentence_row(editor_client: Client, slug: str) -> None:
+    html = editor_client.get(f"/articles/{slug}/compare/").content.decode()
+    link = re.search(r'<a class="goto" href="#(new-\d+)"', html)
+    assert link is not None
+    row = re.search(rf'<div class="row op-changed change"[^>]*id="{link.group(1)}"', html)
+    assert row is not None
