@@ -193,3 +193,11 @@ def test_desk_shows_how_many_attributions_are_flagged(editor_client: Client, rec
     assert flagged >= 1
     text = visible_text(editor_client.get("/").content.decode())
     assert f"{flagged} flagged" in text
+
+
+def test_forbidden_page_explains_what_to_do(reader) -> None:
+    from tests.conftest import client_for
+
+    response = client_for(reader).get("/import/")
+    assert response.status_code == 403
+    assert "Ask an administrator to add you to Editors or Copy desk" in response.content.decode()
