@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from articles import selectors, services
@@ -44,6 +45,11 @@ def article_import(request: HttpRequest) -> HttpResponse:
                 filename=form.cleaned_data["filename"],
             )
             messages.success(request, result.message)
+            if result.outcome is services.RecordOutcome.NEW_REVISION:
+                # An update: show what changed against the previous revision.
+                number = result.revision.number
+                compare = reverse("review:compare", kwargs={"slug": result.article.slug})
+                return redirect(f"{compare}?from={number - 1}&to={number}")
             return redirect("review:article", slug=result.article.slug)
         return render(request, "articles/import.html", {"form": form}, status=422)
     return render(request, "articles/import.html", {"form": ImportForm()})

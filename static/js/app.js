@@ -52,6 +52,10 @@
     if (e.key === "j") { moveChange(1); e.preventDefault(); }
     else if (e.key === "k") { moveChange(-1); e.preventDefault(); }
     else if (e.key === "]" || e.key === "[") { stepAttribution(e.key === "]" ? 1 : -1); e.preventDefault(); }
+    else if (e.key === "?") {
+      var dialog = document.getElementById("shortcuts");
+      if (dialog && !dialog.open) { dialog.showModal(); e.preventDefault(); }
+    }
     else if (e.key === "/") {
       var search = document.querySelector("[data-hotkey='/']");
       if (search) { search.focus(); e.preventDefault(); }

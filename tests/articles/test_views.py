@@ -76,6 +76,19 @@ def test_desk_search_with_htmx_returns_only_the_results_fragment(
     assert recorded_seed.revision.title in content
 
 
+def test_importing_an_update_opens_the_compare_page(
+    editor_client: Client, recorded_seed, seed_text: str
+) -> None:
+    from tests.conftest import corrected_seed_text
+
+    response = editor_client.post("/import/", {"text": corrected_seed_text(seed_text)}, follow=True)
+    slug = recorded_seed.article.slug
+    assert response.redirect_chain[-1][0] == f"/articles/{slug}/compare/?from=1&to=2"
+    text = visible_text(response.content.decode())
+    assert "New revision" in text
+    assert "speaker changed Putin → Zelensky" in text
+
+
 def test_reader_without_a_group_cannot_import(reader) -> None:
     from tests.conftest import client_for
 

@@ -48,3 +48,19 @@ def test_bad_upload_shows_the_reason(page, editor, tmp_path) -> None:
     page.get_by_label("Capture file").set_input_files(str(bad))
     page.get_by_role("button", name="Import").click()
     expect(page.get_by_role("alert")).to_contain_text("Refused: file is binary")
+
+
+def test_question_mark_lists_the_keyboard_shortcuts(page, editor) -> None:
+    log_in(page, editor)
+    page.keyboard.press("?")
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_contain_text("Keyboard shortcuts")
+    expect(dialog).to_contain_text("Next / previous change")
+    dialog.get_by_role("button", name="Close").click()
+    expect(dialog).to_be_hidden()
+
+
+def test_slash_focuses_the_desk_search(page, editor) -> None:
+    log_in(page, editor)
+    page.keyboard.press("/")
+    expect(page.get_by_role("searchbox")).to_be_focused()
