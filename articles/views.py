@@ -17,9 +17,9 @@ from articles.models import Revision
 @require_GET
 def article_list(request: HttpRequest) -> HttpResponse:
     form = ArticleFilterForm(request.GET)
-    form.is_valid()
-    query = form.cleaned_data.get("q", "") if form.is_valid() else ""
-    source = form.cleaned_data.get("source", "") if form.is_valid() else ""
+    filters = form.cleaned_data if form.is_valid() else {}
+    query = filters.get("q", "")
+    source = filters.get("source", "")
     articles = selectors.article_list(query=query, source_slug=source)
     context = {
         "form": form,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from html import escape
 
 from django.core.cache import cache
 from django.http import Http404
@@ -279,8 +280,6 @@ def compare(old: Revision, new: Revision) -> dict[str, object]:
             new_html = render_tokens(tokens, side="new")
             inline_html = render_tokens(tokens, side="inline")
         else:
-            from html import escape
-
             old_html = escape(old_text, quote=False)
             new_html = escape(new_text, quote=False)
             inline_html = new_html if op["op"] != "deleted" else f"<del>{old_html}</del>"

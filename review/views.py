@@ -29,7 +29,7 @@ def article_read(request: HttpRequest, slug: str, number: int | None = None) -> 
     return render(request, "review/article.html", context)
 
 
-def _compare_form(request: HttpRequest, article: Article, numbers: list[int]) -> CompareForm:
+def _compare_form(request: HttpRequest, numbers: list[int]) -> CompareForm:
     data = request.GET.copy()
     if len(numbers) >= 2:
         data.setdefault("from", str(numbers[-2]))
@@ -42,7 +42,7 @@ def article_compare(request: HttpRequest, slug: str) -> HttpResponse:
     article = get_object_or_404(Article.objects.select_related("source"), slug=slug)
     revisions = selectors.article_revisions(article)
     numbers = [r.number for r in revisions]
-    form = _compare_form(request, article, numbers)
+    form = _compare_form(request, numbers)
     context: dict[str, object] = {
         "article": article,
         "form": form,
@@ -72,7 +72,7 @@ def api_article_diff(request: HttpRequest, slug: str) -> JsonResponse:
     numbers = [r.number for r in revisions]
     if len(numbers) < 2:
         return JsonResponse({"error": "This article has only one revision."}, status=400)
-    form = _compare_form(request, article, numbers)
+    form = _compare_form(request, numbers)
     if not form.is_valid():
         return JsonResponse({"error": "Invalid revision pair.", "fields": form.errors}, status=400)
     by_number = {r.number: r for r in revisions}
