@@ -243,7 +243,7 @@ def parse_capture(text: str, *, tz: tzinfo | None = None) -> CaptureDraft:
         if not byline and published is None and (m := _BYLINE_RE.match(line)):
             byline = m["name"].strip()
             continue
-        if published is None and not kept_has_text(kept):
+        if published is None and not any(kept):
             when = parse_stated_time(line, tz=tz)
             if when is None and (m := _PUBLISHED_RE.match(line)):
                 when = parse_stated_time(m["rest"], tz=tz)
@@ -266,10 +266,6 @@ def parse_capture(text: str, *, tz: tzinfo | None = None) -> CaptureDraft:
         canonical_url=canonical,
         boilerplate_lines=tuple(boilerplate),
     )
-
-
-def kept_has_text(kept: list[str]) -> bool:
-    return any(kept)
 
 
 def _is_standfirst(paragraph: str) -> bool:

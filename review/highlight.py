@@ -116,10 +116,6 @@ def _piece(
     return html
 
 
-def render_sentence(text: str, start: int, end: int) -> str:
-    return escape(text[start:end], quote=False)
-
-
 def render_tokens(tokens: Sequence[Mapping[str, object]], *, side: str) -> str:
     """Word-level diff of one sentence: ``side`` is "old", "new" or "inline"."""
     out: list[str] = []

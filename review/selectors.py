@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from html import escape
 
 from django.core.cache import cache
@@ -98,7 +98,6 @@ class Reading:
     labels: list[tuple[str, str]]
     analysed: bool
     flagged_count: int = 0
-    extra: dict[str, object] = field(default_factory=dict)
 
 
 def _sentence_of(offset: int, sentences: Sequence[Mapping[str, object]]) -> int | None:
