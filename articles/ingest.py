@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from datetime import datetime, tzinfo
+from datetime import datetime, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo
 
 MAX_CAPTURE_BYTES = 2 * 1024 * 1024
@@ -64,6 +64,11 @@ _DATE_PATTERNS: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
 )
 _UPDATED_RE = re.compile(r"^(?:last )?updated(?: on| at)?\s*:?\s*(?P<rest>.+)$", re.IGNORECASE)
 _PUBLISHED_RE = re.compile(r"^(?:first )?published(?: on| at)?\s*:?\s*(?P<rest>.+)$", re.IGNORECASE)
+_RELATIVE_TIME_RE = re.compile(
+    r"^(?:(?:last )?updated|published)\s*:?\s*(?:\d+|an?|one)\s+"
+    r"(?:second|minute|hour|day|week)s?\s+ago$",
+    re.IGNORECASE,
+)
 _SOURCE_RE = re.compile(r"^(?:source|sources|credit)\s*:\s*(?P<name>.{1,80})$", re.IGNORECASE)
 _BYLINE_RE = re.compile(r"^by\s+(?P<name>[^\W\d].{1,150})$", re.IGNORECASE)
 _URL_RE = re.compile(
@@ -174,8 +179,19 @@ def parse_stated_time(value: str, *, tz: tzinfo | None = None) -> datetime | Non
             except ValueError:
                 return None
             day = day.replace(hour=clock.hour, minute=clock.minute)
-        return day.replace(tzinfo=zone)
+        return day.replace(tzinfo=_stated_zone(match.groupdict().get("tz")) or zone)
     return None
+
+
+def _stated_zone(label: str | None) -> tzinfo | None:
+    """A zone the capture states unambiguously (UTC, GMT, GMT+1, UTC-5); else None."""
+    if not label:
+        return None
+    m = re.fullmatch(r"(?:UTC|GMT)(?:([+-])(\d{1,2}))?", label.upper())
+    if not m:
+        return None  # abbreviations such as EST or BST are ambiguous: use the newsroom's
+    hours = int(m[2] or 0) * (-1 if m[1] == "-" else 1)
+    return timezone(timedelta(hours=hours))
 
 
 def _newsroom_zone() -> tzinfo:
@@ -214,14 +230,15 @@ def parse_capture(text: str, *, tz: tzinfo | None = None) -> CaptureDraft:
     updated: datetime | None = None
     boilerplate: list[str] = []
     kept: list[str] = []  # content lines, "" for paragraph breaks
+    navigation = _navigation_lines(raw_lines, tz=tz)
 
-    for raw in raw_lines:
+    for index, raw in enumerate(raw_lines):
         line = _clean(raw)
         if not line:
             kept.append("")
             continue
         lower = line.lower()
-        if lower in BOILERPLATE_LINES:
+        if lower in BOILERPLATE_LINES or index in navigation or _RELATIVE_TIME_RE.match(line):
             boilerplate.append(raw.strip())
             continue
         if (m := _UPDATED_RE.match(line)) and (when := parse_stated_time(m["rest"], tz=tz)):
@@ -266,6 +283,42 @@ def parse_capture(text: str, *, tz: tzinfo | None = None) -> CaptureDraft:
         canonical_url=canonical,
         boilerplate_lines=tuple(boilerplate),
     )
+
+
+def _is_header_marker(line: str, *, tz: tzinfo | None) -> bool:
+    """A byline or a stated publication time: what follows a headline."""
+    if _BYLINE_RE.match(line) or parse_stated_time(line, tz=tz) is not None:
+        return True
+    m = _PUBLISHED_RE.match(line)
+    return bool(m and parse_stated_time(m["rest"], tz=tz))
+
+
+def _navigation_lines(raw_lines: list[str], *, tz: tzinfo | None) -> set[int]:
+    """Short lines above the headline (section names, menus) in a capture's header.
+
+    The headline is the line just above the byline or the stated time (a
+    repeated headline counts once); short lines before it are page furniture.
+    """
+    head: list[tuple[int, str]] = []
+    for index, raw in enumerate(raw_lines):
+        line = _clean(raw)
+        if not line or line.lower() in BOILERPLATE_LINES or _URL_RE.match(line):
+            continue
+        head.append((index, line))
+        if len(head) >= 12:
+            break
+    marker = next(
+        (pos for pos, (_, line) in enumerate(head) if _is_header_marker(line, tz=tz)), None
+    )
+    if not marker:
+        return set()
+    title_pos = marker - 1
+    while title_pos > 0 and head[title_pos - 1][1] == head[title_pos][1]:
+        title_pos -= 1
+    before = head[:title_pos]
+    if any(len(line.split()) > 8 for _, line in before):
+        return set()
+    return {index for index, _ in before}
 
 
 def _is_standfirst(paragraph: str) -> bool:

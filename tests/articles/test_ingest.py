@@ -119,3 +119,46 @@ def test_html_page_is_parsed_with_title_body_and_author() -> None:
     assert draft.body.startswith("European ministers met in Brussels")
     assert len(draft.paragraphs) == 3
     assert "Copyright" not in draft.body and "Home" not in draft.body
+
+
+def test_a_stated_utc_offset_wins_over_the_newsroom_zone() -> None:
+    when = parse_stated_time("June 3, 2024 5:01 PM GMT+1", tz=ZoneInfo("America/New_York"))
+    assert when is not None
+    assert when.utcoffset().total_seconds() == 3600
+    assert (when.hour, when.minute) == (17, 1)
+
+
+def test_an_ambiguous_zone_abbreviation_uses_the_newsroom_zone() -> None:
+    zone = ZoneInfo("Europe/London")
+    when = parse_stated_time("June 3, 2024 5:01 PM BST", tz=zone)
+    assert when == datetime(2024, 6, 3, 17, 1, tzinfo=zone)
+
+
+def test_section_label_above_the_headline_is_not_the_title() -> None:
+    capture = (
+        "Skip to main content\n\nWorld\nEurope\n\n"
+        "Ukraine says air defences downed 30 drones overnight\n"
+        "By Jane Doe and John Roe\n"
+        "June 3, 2024 5:01 PM GMT+1\n"
+        "Updated 2 hours ago\n\n"
+        "KYIV, June 3 (Reuters) - Ukraine's air force said on Monday it had downed 30 drones.\n\n"
+        "The attack targeted energy sites in the west, officials said.\n"
+    )
+    draft = parse_capture(capture, tz=ZoneInfo("UTC"))
+    assert draft.title == "Ukraine says air defences downed 30 drones overnight"
+    assert draft.byline == "Jane Doe and John Roe"
+    assert draft.published is not None and draft.published.utcoffset().total_seconds() == 3600
+    assert draft.body.startswith("KYIV, June 3 (Reuters)")
+    assert len(draft.paragraphs) == 2
+    assert "World" in draft.boilerplate_lines and "Updated 2 hours ago" in draft.boilerplate_lines
+
+
+def test_capture_without_byline_or_date_takes_the_first_line_as_title() -> None:
+    draft = parse_capture("A plain headline\n\nFirst paragraph here.\n\nSecond paragraph here.")
+    assert draft.title == "A plain headline"
+    assert draft.paragraphs == ["First paragraph here.", "Second paragraph here."]
+
+
+def test_wrapped_lines_within_a_paragraph_are_joined() -> None:
+    draft = parse_capture("Headline\n\nThe first line of a paragraph\ncontinues here.\n\nNext one.")
+    assert draft.paragraphs == ["The first line of a paragraph continues here.", "Next one."]
