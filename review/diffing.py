@@ -4,7 +4,8 @@ Pure module: plain strings and dicts in and out, no Django, no spaCy.
 
 The alignment is near-linear in the number of sentences:
 
-1. exact matches (whitespace-normalised sentence hashes), patience style:
+1. exact matches (sentence hashes with whitespace, quote marks and dashes
+   folded: a typographic edit still anchors, as "changed"), patience style:
    sentences unique on both sides anchor the alignment, the longest increasing
    run of anchors is kept in place ("equal"), anchors off that run are "moved";
    the gaps between kept anchors are aligned recursively the same way;
@@ -22,6 +23,7 @@ The alignment is near-linear in the number of sentences:
 from __future__ import annotations
 
 import re
+import unicodedata
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -78,6 +80,37 @@ Segment = dict[str, str]
 def _key(sentence: str) -> str:
     """Whitespace-normalised form used to recognise identical sentences."""
     return " ".join(sentence.split())
+
+
+#: Typographic variants folded for matching: curly quotes and primes, dashes,
+#: the ellipsis, invisible characters (soft hyphen, zero-width spaces, BOM).
+_TYPOGRAPHY = str.maketrans(
+    {
+        **dict.fromkeys("\u2018\u2019\u201a\u201b\u2032\u00b4\u0060", "'"),
+        **dict.fromkeys("\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb", '"'),
+        **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-"),
+        "\u2026": "...",
+        **dict.fromkeys("\u00ad\u200b\u200c\u200d\u2060\ufeff", None),
+    }
+)
+_DASH_RE = re.compile(r"\s*-{2,}\s*|\s+-\s*|\s*-\s+")
+
+
+def _match_key(sentence: str) -> str:
+    """The form under which two sentences are "the same" for matching.
+
+    Whitespace runs, quote marks, dashes (spaced or not, "--" or an em dash)
+    and the ellipsis are folded, so a typographic revision still matches.
+    Only for matching: ops and token diffs always keep the exact texts.
+    """
+    return _fold(" ".join(sentence.split()))
+
+
+def _fold(key: str) -> str:
+    """``_match_key`` of a whitespace-normalised ``key`` (itself when plain ASCII)."""
+    if not key.isascii():
+        key = " ".join(unicodedata.normalize("NFKC", key.translate(_TYPOGRAPHY)).split())
+    return _DASH_RE.sub("-", key) if "-" in key else key
 
 
 def _words(text: str) -> frozenset[str]:
@@ -266,8 +299,10 @@ class _Aligner:
     def __init__(self, old: Sequence[str], new: Sequence[str]) -> None:
         self.old = old
         self.new = new
-        self.old_keys = [_key(s) for s in old]
+        self.old_keys = [_key(s) for s in old]  # identical (but for whitespace)
         self.new_keys = [_key(s) for s in new]
+        self.old_match = [_fold(k) for k in self.old_keys]  # the same but for typography
+        self.new_match = [_fold(k) for k in self.new_keys]
         self.old_used = [False] * len(old)
         self.new_used = [False] * len(new)
         self.chain = _Chain()
@@ -303,7 +338,10 @@ class _Aligner:
         else:
             kind = "changed" if edited else "equal"
         tokens = word_diff(self.old[i], self.new[j]) if edited else []
-        return {"op": kind, "old": i, "new": j, "changed": edited, "tokens": tokens}
+        op: Op = {"op": kind, "old": i, "new": j, "changed": edited, "tokens": tokens}
+        if edited and self.old_match[i] == self.new_match[j]:
+            op["typographic"] = True  # quotes, dashes, invisible characters only
+        return op
 
     def run(self) -> list[Op]:
         self._exact()
@@ -314,7 +352,7 @@ class _Aligner:
 
     # 1. exact matches
     def _exact(self) -> None:
-        in_place, crossing = _patience(self.old_keys, self.new_keys)
+        in_place, crossing = _patience(self.old_match, self.new_match)
         for i, j in in_place:
             self._record(self._pair_op(i, j, moved=False), [i], [j])
         self.chain.extend((i, j, j) for i, j in in_place)
@@ -326,11 +364,11 @@ class _Aligner:
         olds_by_key: dict[str, list[int]] = defaultdict(list)
         for i, used in enumerate(self.old_used):
             if not used:
-                olds_by_key[self.old_keys[i]].append(i)
+                olds_by_key[self.old_match[i]].append(i)
         news_by_key: dict[str, list[int]] = defaultdict(list)
         for j, used in enumerate(self.new_used):
-            if not used and self.new_keys[j] in olds_by_key:
-                news_by_key[self.new_keys[j]].append(j)
+            if not used and self.new_match[j] in olds_by_key:
+                news_by_key[self.new_match[j]].append(j)
         for key, news in news_by_key.items():
             olds = olds_by_key[key]
             for j in news:  # in place where the chain allows it
@@ -620,10 +658,25 @@ def changed_numbers(old_sentence: str, new_sentence: str) -> tuple[list[str], li
 
 #: Same content (for a speaker or cue change): content similarity at least this.
 SAME_CONTENT = 0.8
-#: Same speaker and cue, content edited: content similarity at least this.
+#: Same speaker and cue, content edited: content similarity at least this. Also
+#: the bar for a speaker change when both attributions sit in sentences the
+#: alignment paired (a correction that fixes the speaker and touches the quote).
 EDITED_CONTENT = 0.5
+#: Ranking bonus of a candidate pair that sits in aligned sentences.
+ALIGNED_BONUS = 0.25
+#: A content span that grew over a neighbouring attribution (the extractor's
+#: doing, not an edit) is the same content when what both share has this many
+#: words at least.
+OVERREACH_MIN_WORDS = 3
+
+#: Courtesy titles dropped when speakers are compared ("Mr Smith" is "Smith").
+HONORIFICS = frozenset(
+    "mr mrs ms miss mx dr prof sir dame lord lady rev fr m mme mlle herr frau sr sra".split()
+)
 
 Span = dict[str, Any]
+#: Aligned sentence groups as character ranges: ((old start, old end), (new start, new end)).
+SentencePairs = Sequence[tuple[tuple[int, int], tuple[int, int]]]
 
 
 def _span(text: str, span: Mapping[str, Any] | None) -> Span | None:
@@ -637,12 +690,19 @@ def _span(text: str, span: Mapping[str, Any] | None) -> Span | None:
     return {"start": start, "end": end, "text": quoted}
 
 
+def _person_key(name: str) -> str | None:
+    words = _WORD_RE.findall(_match_key(name).casefold())
+    while len(words) > 1 and words[0] in HONORIFICS:
+        words.pop(0)
+    return " ".join(words) or None
+
+
 def _speaker_identity(attribution: Mapping[str, Any], speaker: Span | None) -> str | None:
     name = attribution.get("speaker_name")
-    if name:
-        return _key(str(name)).casefold()
-    if speaker is not None and speaker["text"].strip():
-        return _key(speaker["text"]).casefold()
+    if name and _person_key(str(name)):
+        return _person_key(str(name))
+    if speaker is not None:
+        return _person_key(speaker["text"])
     return None
 
 
@@ -664,21 +724,75 @@ class _Attribution:
         self.cue = _span(text, raw.get("cue"))
         self.content = _span(text, raw.get("content"))
         self.who = _speaker_identity(raw, self.speaker)
-        self.cue_key = _key(self.cue["text"]).casefold() if self.cue else ""
-        self.content_key = _key(self.content["text"]) if self.content else ""
+        self.cue_key = _match_key(self.cue["text"]).casefold() if self.cue else ""
+        self.content_key = _match_key(self.content["text"]) if self.content else ""
         self.words = _words(self.content_key)
         self.start = min(
             (span["start"] for span in (self.speaker, self.cue, self.content) if span), default=0
         )
+        self.group = -1  # the aligned sentence group it sits in, if any
+        self.nested = False  # its content span holds another one's speaker or cue
 
     def spans(self) -> dict[str, Span | None]:
         return {"speaker": self.speaker, "cue": self.cue, "content": self.content}
 
 
-def _change_kind(old: _Attribution, new: _Attribution, content: float) -> str | None:
+def _mark_nested(attributions: Sequence[_Attribution]) -> None:
+    """Flag content spans that run over another attribution's speaker or cue."""
+    marks = sorted(
+        (span["start"], n)
+        for n, attribution in enumerate(attributions)
+        for span in (attribution.speaker, attribution.cue)
+        if span
+    )
+    starts = [start for start, _ in marks]
+    for n, attribution in enumerate(attributions):
+        content = attribution.content
+        if not content:
+            continue
+        low = bisect_left(starts, content["start"])
+        high = bisect_left(starts, content["end"])
+        attribution.nested = any(marks[k][1] != n for k in range(low, high))
+
+
+def _mark_groups(attributions: Sequence[_Attribution], ranges: Sequence[tuple[int, int]]) -> None:
+    """Give each attribution the index of the aligned range it starts in."""
+    order = sorted(range(len(ranges)), key=lambda k: ranges[k])
+    starts = [ranges[k][0] for k in order]
+    for attribution in attributions:
+        position = bisect_right(starts, attribution.start) - 1
+        if position >= 0 and attribution.start < ranges[order[position]][1]:
+            attribution.group = order[position]
+
+
+def _overreach(old: _Attribution, new: _Attribution) -> bool:
+    """One content is the other plus text over a neighbouring attribution."""
+    shorter, longer = sorted((old, new), key=lambda a: len(a.content_key))
+    if not longer.nested or len(_WORD_RE.findall(shorter.content_key)) < OVERREACH_MIN_WORDS:
+        return False
+    return longer.content_key.startswith(shorter.content_key) or longer.content_key.endswith(
+        shorter.content_key
+    )
+
+
+def _change_parts(old: _Attribution, new: _Attribution, same_content: bool) -> list[str]:
+    parts = []
+    if not _same_speaker(old.who, new.who):
+        parts.append("speaker")
+    if old.cue_key != new.cue_key:
+        parts.append("cue")
+    if not same_content:
+        parts.append("content")
+    return parts
+
+
+def _change_kind(
+    old: _Attribution, new: _Attribution, content: float, aligned: bool = False
+) -> str | None:
     """How a candidate pair differs, or None when it is not a plausible pair."""
     if not _same_speaker(old.who, new.who):
-        return "speaker-changed" if content >= SAME_CONTENT else None
+        bar = EDITED_CONTENT if aligned else SAME_CONTENT
+        return "speaker-changed" if content >= bar else None
     if old.cue_key != new.cue_key and content >= SAME_CONTENT:
         return "cue-changed"
     if old.content_key != new.content_key or old.cue_key != new.cue_key:
@@ -691,48 +805,83 @@ def attribution_changes(
     old_attrs: Sequence[Mapping[str, Any]],
     new_text: str,
     new_attrs: Sequence[Mapping[str, Any]],
+    *,
+    sentence_pairs: SentencePairs | None = None,
 ) -> list[dict[str, Any]]:
     """Attributions added, removed or changed between two revisions.
 
     Pairs attributions by content; same content with another speaker is
     ``speaker-changed``, then ``cue-changed``, ``content-changed``, ``added``,
     ``removed``. Unchanged attributions are not listed. Speaker changes come
-    first, the rest in text order.
+    first, the rest in text order. A paired change also lists ``parts``, the
+    parts that differ (``speaker``, ``cue``, ``content``).
+
+    ``sentence_pairs`` (character ranges of the sentences the alignment
+    paired, as ``diff_document`` passes them) makes attributions sitting in
+    paired sentences preferred partners, and lets a speaker change there come
+    with an edited quote. Quote marks, dashes and whitespace never count as an
+    edit; a content span that only grew over a neighbouring attribution is the
+    same content.
     """
     olds = [_Attribution(old_text, raw, n) for n, raw in enumerate(old_attrs)]
     news = [_Attribution(new_text, raw, n) for n, raw in enumerate(new_attrs)]
+    _mark_nested(olds)
+    _mark_nested(news)
+    by_group: dict[int, list[int]] = defaultdict(list)
+    if sentence_pairs:
+        _mark_groups(olds, [old for old, _ in sentence_pairs])
+        _mark_groups(news, [new for _, new in sentence_pairs])
+        for n, attribution in enumerate(news):
+            if attribution.group >= 0:
+                by_group[attribution.group].append(n)
     postings: dict[str, list[int]] = defaultdict(list)
     for n, attribution in enumerate(news):
         for word in attribution.words:
             postings[word].append(n)
-    proposals: list[tuple[float, int, int, int, str]] = []
+    proposals: list[tuple[float, int, int, int, str, bool]] = []
     for o, old in enumerate(olds):
         votes: Counter[int] = Counter()
         for word in sorted(old.words, key=lambda w: (len(postings.get(w, ())), w))[:INDEX_WORDS]:
             votes.update(postings.get(word, ()))
         if not old.words:  # empty content: only an identical one can match
             votes.update(n for n, new in enumerate(news) if not new.words)
-        for n, _ in votes.most_common(INDEX_CANDIDATES * 2):
+        candidates = {n for n, _ in votes.most_common(INDEX_CANDIDATES * 2)}
+        if old.group >= 0:
+            candidates.update(by_group.get(old.group, ()))
+        for n in sorted(candidates):
             new = news[n]
-            content = _dice(old.words, new.words)
-            kind = _change_kind(old, new, content)
+            same_content = old.content_key == new.content_key or _overreach(old, new)
+            content = 1.0 if same_content else _dice(old.words, new.words)
+            aligned = old.group >= 0 and old.group == new.group
+            kind = _change_kind(old, new, content, aligned)
             if kind is None:
                 continue
+            if kind == "content-changed" and same_content and old.cue_key == new.cue_key:
+                kind = "unchanged"
             rank = 0 if kind == "unchanged" else 1
+            # a speaker change that only the alignment makes plausible ranks
+            # after pairs that keep their speaker
+            weak = kind == "speaker-changed" and content < SAME_CONTENT
+            score = content + (ALIGNED_BONUS if aligned and not weak else 0.0)
             distance = abs(old.order - new.order)
-            proposals.append((-content, rank, distance, o * len(news) + n, kind))
+            proposals.append((-score, rank, distance, o * len(news) + n, kind, same_content))
     proposals.sort()
     old_done = [False] * len(olds)
     new_done = [False] * len(news)
     changes: list[tuple[int, int, dict[str, Any]]] = []  # (group, position, change)
-    for _, _, _, flat, kind in proposals:
+    for _, _, _, flat, kind, same_content in proposals:
         o, n = divmod(flat, len(news))
         if old_done[o] or new_done[n]:
             continue
         old_done[o] = new_done[n] = True
         if kind != "unchanged":
             group = 0 if kind == "speaker-changed" else 1
-            change = {"kind": kind, "old": olds[o].spans(), "new": news[n].spans()}
+            change = {
+                "kind": kind,
+                "old": olds[o].spans(),
+                "new": news[n].spans(),
+                "parts": _change_parts(olds[o], news[n], same_content),
+            }
             changes.append((group, news[n].start, change))
     for o, old in enumerate(olds):
         if not old_done[o]:
@@ -765,6 +914,15 @@ def diff_document(
         [old_text[s["start"] : s["end"]] for s in old_spans],
         [new_text[s["start"] : s["end"]] for s in new_spans],
     )
+    sentence_pairs = []
+    for op in ops:
+        if op["old"] is None or op["new"] is None:
+            continue
+        olds = [old_spans[i] for i in op.get("merged", [op["old"]])]
+        news = [new_spans[j] for j in op.get("split", [op["new"]])]
+        sentence_pairs.append(
+            ((olds[0]["start"], olds[-1]["end"]), (news[0]["start"], news[-1]["end"]))
+        )
     return {
         "schema": SCHEMA,
         "old": {"text": old_text, "sentences": old_spans},
@@ -775,5 +933,6 @@ def diff_document(
             old_analysis.get("attributions", ()),
             new_text,
             new_analysis.get("attributions", ()),
+            sentence_pairs=sentence_pairs,
         ),
     }

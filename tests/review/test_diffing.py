@@ -422,3 +422,116 @@ def test_diff_document_ops_index_the_analysis_sentences(pair: tuple[list[str], l
 
     diff = diff_document(old_text, analysis(old), new_text, analysis(new))
     assert diff["ops"] == align(old, new)
+
+
+# --------------------------------------------------------------------------
+# typography, honorifics, attributions in aligned sentences
+
+
+def test_typographic_revision_anchors_in_place_and_is_flagged() -> None:
+    old = ['"We will stand by you," Blinken said.', "He left - briefly - for Kharkiv."]
+    new = ["“We will stand by you,” Blinken said.", "He left—briefly—for Kharkiv."]
+    ops = align(old, new)
+    assert [(op["op"], op.get("typographic")) for op in ops] == [
+        ("changed", True),
+        ("changed", True),
+    ]
+    assert rebuilt(ops[0]["tokens"]) == (old[0], new[0])
+
+
+def test_typographic_change_of_many_sentences_keeps_a_moved_one_moved() -> None:
+    old = ["A “one” here.", "B “two” here.", "C “three” here.", "D “four” here."]
+    new = ['D "four" here.', 'A "one" here.', 'B "two" here.', 'C "three" here.']
+    assert [(op["op"], op["old"], op["new"]) for op in align(old, new)] == [
+        ("moved", 3, 0),
+        ("changed", 0, 1),
+        ("changed", 1, 2),
+        ("changed", 2, 3),
+    ]
+
+
+def test_curly_quotes_in_cue_and_content_are_no_attribution_change() -> None:
+    new_text = OLD_TEXT.replace('"We will stand by your side,"', "“We will stand by your side,”")
+    new_attrs = attributions_of(new_text)
+    old_attrs = attributions_of(OLD_TEXT)
+    old_attrs[1]["cue"] = span(OLD_TEXT, '"')
+    new_attrs[1]["cue"] = span(new_text, "“")
+    assert attribution_changes(OLD_TEXT, old_attrs, new_text, new_attrs) == []
+
+
+def test_an_honorific_is_not_a_speaker_change() -> None:
+    old_text = "Mr Blinken said talks would go on."
+    new_text = "Antony Blinken said talks would go on."
+    old = [attribution(old_text, "Mr Blinken", "said", "talks would go on")]
+    new = [attribution(new_text, "Antony Blinken", "said", "talks would go on")]
+    assert attribution_changes(old_text, old, new_text, new) == []
+
+
+def test_speaker_fixed_and_quote_reworded_in_a_paired_sentence_is_a_speaker_change() -> None:
+    """Content similarity below the same-content bar, but the sentences are paired."""
+    old_text = '"Our partners have the systems, and they know it," Kuleba said.'
+    new_text = '"Our partners have these systems and they know that," Shmyhal said.'
+    old = [
+        attribution(old_text, "Kuleba", "said", "Our partners have the systems, and they know it")
+    ]
+    new = [
+        attribution(
+            new_text, "Shmyhal", "said", "Our partners have these systems and they know that"
+        )
+    ]
+    assert sorted(c["kind"] for c in attribution_changes(old_text, old, new_text, new)) == [
+        "added",
+        "removed",
+    ]
+    pairs = [((0, len(old_text)), (0, len(new_text)))]
+    changes = attribution_changes(old_text, old, new_text, new, sentence_pairs=pairs)
+    assert [(c["kind"], c["parts"]) for c in changes] == [
+        ("speaker-changed", ["speaker", "content"])
+    ]
+
+
+def test_content_span_grown_over_a_neighbouring_attribution_is_no_change() -> None:
+    """Biden's quote is untouched; only the extractor's span for it ran on over "Scholz said"."""
+    old_text = "Biden said the loan sent a message, while Macron said it would help."
+    new_text = "Biden said the loan sent a message, while Scholz said it would help."
+
+    def second(text: str, speaker: str) -> dict[str, Any]:
+        found = attribution(text, speaker, "said", "it would help")
+        found["cue"] = span(text, f"{speaker} said")
+        found["cue"]["start"] += len(speaker) + 1
+        found["cue"]["text"] = "said"
+        return found
+
+    old = [
+        attribution(old_text, "Biden", "said", "the loan sent a message"),
+        second(old_text, "Macron"),
+    ]
+    grown = "the loan sent a message, while Scholz said it would help"
+    new = [attribution(new_text, "Biden", "said", grown), second(new_text, "Scholz")]
+    changes = attribution_changes(old_text, old, new_text, new)
+    assert [(c["kind"], c["new"]["speaker"]["text"]) for c in changes] == [
+        ("speaker-changed", "Scholz")
+    ]
+
+
+def test_diff_document_passes_paired_sentences_to_the_attribution_diff() -> None:
+    old_text = '"Our partners have the systems, and they know it," Kuleba said.'
+    new_text = '"Our partners have these systems and they know that," Shmyhal said.'
+    old = {
+        "sentences": [{"start": 0, "end": len(old_text)}],
+        "attributions": [
+            attribution(
+                old_text, "Kuleba", "said", "Our partners have the systems, and they know it"
+            )
+        ],
+    }
+    new = {
+        "sentences": [{"start": 0, "end": len(new_text)}],
+        "attributions": [
+            attribution(
+                new_text, "Shmyhal", "said", "Our partners have these systems and they know that"
+            )
+        ],
+    }
+    diff = diff_document(old_text, old, new_text, new)
+    assert [c["kind"] for c in diff["attribution_changes"]] == ["speaker-changed"]
