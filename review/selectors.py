@@ -229,6 +229,7 @@ class CompareRow:
     moved_edited: bool
     split: bool
     merged: bool
+    typographic: bool
     numbers_removed: list[str]
     numbers_added: list[str]
     entities_removed: list[str]
@@ -305,6 +306,7 @@ def compare(old: Revision, new: Revision) -> dict[str, object]:
                 moved_edited=op["op"] == "moved" and bool(op.get("changed")),
                 split=bool(op.get("split")),
                 merged=bool(op.get("merged")),
+                typographic=bool(op.get("typographic")),
                 numbers_removed=numbers_removed,
                 numbers_added=numbers_added,
                 entities_removed=entities_removed,

@@ -155,3 +155,16 @@ def test_attribution_change_links_to_its_sentence_row(editor_client: Client, slu
     assert link is not None
     row = re.search(rf'<div class="row op-changed change"[^>]*id="{link.group(1)}"', html)
     assert row is not None
+
+
+def test_typography_only_change_is_badged_as_such(
+    editor_client: Client, recorded_seed, seed_text: str
+) -> None:
+    from articles.ingest import read_capture
+    from articles.services import revision_record
+
+    straight = seed_text.replace("Blinken\u2019s pledge", "Blinken's pledge")
+    revision_record(draft=read_capture(straight.encode("utf-8")))
+    html = editor_client.get(f"/articles/{recorded_seed.article.slug}/compare/").content.decode()
+    assert '<span class="badge changed">typography</span>' in html
+    assert "No attribution changed." in visible_text(html)
