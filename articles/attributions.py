@@ -11,12 +11,18 @@ Rules, in order:
    reporting verb right after the quote (``"...," Blinken said``) or right
    before it (``Blinken said: "..."``); a quote that continues an attributed
    one in the same paragraph inherits its speaker; a quote with no speaker is
-   kept with ``speaker: None`` and the flag ``unattributed-quote``;
+   kept with ``speaker: None`` and the flag ``unattributed-quote``; a quote that
+   continues the cue's own clause (``wrote that the plan "fails renters"``) is
+   left to rule 2 and comes out ``mixed``;
 2. reporting verbs from a curated lexicon with their clause, object or
    preposition as content, and their subject as speaker (through conjunctions,
    participles, control verbs, passives with ``by`` and relative clauses);
 3. ``according to X``;
 4. noun cues: ``gave ... the assurance that ...`` and ``X's claim that ...``.
+
+Speaker names resolve appositions ("Its chairman, Patrick Doyle"), he/she,
+they (the plural speaker just before) and "It said" (the body just before).
+docs/ANALYSIS.md describes the rules and their limits.
 """
 
 from __future__ import annotations
@@ -26,7 +32,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from articles.entities import Entities, strip_name
+from articles.entities import Entities, Mention, strip_name
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -46,15 +52,16 @@ REPORTING_VERBS: dict[str, frozenset[str]] = {
         remark recall agree hint indicate testify caution answer conclude disclose boast joke
         lament mention reason repeat speculate signal announce declare reaffirm reiterate
         retort counter concede admit acknowledge predict forecast brief inform assure remind
+        declare find show
         """.split()
     },
     **{
         lemma: _CLAUSE_DOBJ
         for lemma in """
-        announce declare acknowledge admit concede emphasize emphasise stress underline
+        announce acknowledge admit emphasize emphasise stress underline note
         underscore highlight confirm deny reveal pledge promise vow voice express denounce
         condemn criticize criticise recount reiterate reaffirm reject dismiss demand propose
-        recommend slam decry deplore rule dispute
+        slam decry deplore rule dispute
         """.split()
     },
     "warn": frozenset({"clause", "of", "against", "about"}),
@@ -63,8 +70,6 @@ REPORTING_VERBS: dict[str, frozenset[str]] = {
     "call": frozenset({"for", "on"}),
     "appeal": frozenset({"for", "to", "clause"}),
     "plead": frozenset({"for", "clause"}),
-    "press": frozenset({"for"}),
-    "push": frozenset({"for"}),
     "accuse": frozenset({"of", "clause"}),
     "urge": frozenset({"clause", "dobj"}),
     "point": frozenset({"clause"}),  # only with the particle "out"
@@ -72,6 +77,38 @@ REPORTING_VERBS: dict[str, frozenset[str]] = {
     "complain": frozenset({"clause", "about", "of"}),
 }
 _NEEDS_PARTICLE = {"point": "out", "rule": "out"}
+# A to-infinitive is content only after these ("vowed to fight"); elsewhere it is an
+# action ("agreed to buy", "declined to comment").
+_TO_CONTENT = frozenset(
+    """
+    claim promise pledge vow threaten urge ask tell warn appeal plead demand propose offer
+    order advise remind call
+    """.split()
+)
+# Verbs that report only when their clause is a full finite clause ("found that ...").
+_FINITE_ONLY = frozenset({"find", "show"})
+# These take an object as content only when it is something said ("rejected the claims").
+_SPEECH_OBJECT_ONLY = frozenset({"reject", "dismiss"})
+_SPEECH_OBJECTS = frozenset(
+    """
+    claim allegation accusation charge criticism report suggestion idea notion proposal
+    call demand request statement comment remark assertion argument characterization
+    characterisation description speculation rumour rumor account version
+    """.split()
+)
+# Clause-only verbs that still report with a person object ("told reporters that").
+_PERSON_OBJECT = frozenset(
+    "tell inform assure remind brief ask warn urge answer caution advise".split()
+)
+# Strong reporting verbs: a subjectless one coordinated inside another cue's clause
+# starts a report of its own ("denied that X and said Y").
+_STRONG_SAY = frozenset(
+    """
+    say tell add note insist argue deny warn stress claim acknowledge admit explain
+    emphasize emphasise
+    """.split()
+)
+_PLURAL_PRONOUNS = frozenset({"they", "them"})
 
 # Nouns that carry an attribution: "the assurance that ...", "X's claim that ...".
 NOUN_CUES = frozenset(
@@ -124,6 +161,7 @@ class _Attribution:
     speaker_name: str | None
     sentence: int
     speaker_is_person: bool = False
+    speaker_plural: bool = False
     flags: set[str] = field(default_factory=set)
 
 
@@ -150,6 +188,7 @@ class _Rules:
         self.quoted: list[bool] = [False] * len(doc)
         self.used_cues: set[int] = set()
         self.found: list[_Attribution] = []
+        self.by_sentence: dict[int, list[_Attribution]] = {}
 
     # -- helpers ---------------------------------------------------------
     def token_at(self, char: int) -> int:
@@ -185,6 +224,15 @@ class _Rules:
     def noun_phrase(self, token: Token) -> Span:
         """The phrase of a speaker: its subtree without relative clauses or appositions."""
         right = token.i
+        if self.entities.person_at(token.i) is None:
+            for child in token.rights:
+                named = self.entities.person_at(child.i) if child.dep_ == "appos" else None
+                if named is not None:
+                    # "Its chairman, Patrick Doyle": the name belongs to the speaker.
+                    left = token.left_edge.i
+                    while left < token.i and self.doc[left].is_punct:
+                        left += 1
+                    return self.chars(left, named.end - 1)
         for child in token.rights:
             if child.dep_ in ("relcl", "appos", "acl", "advcl", "punct", "case") or child.is_space:
                 break
@@ -218,15 +266,26 @@ class _Rules:
         if depth > 6:
             return None
         agent = None
+        subject = None
         for child in verb.children:
-            if child.dep_ == "nsubj":
-                if child.lower_ in _RELATIVE and verb.dep_ == "relcl":
-                    return verb.head
-                if child.lower_ == "it" and any(c.dep_ == "ccomp" for c in verb.children):
-                    return None
-                return child
+            # Two subjects is a parse error; the nearer one is the speaker
+            # ("..., nearly three times the number ..., the health ministry said").
+            if child.dep_ == "nsubj" and (
+                subject is None or abs(child.i - verb.i) < abs(subject.i - verb.i)
+            ):
+                subject = child
             if child.dep_ == "agent":
                 agent = next((g for g in child.children if g.dep_ == "pobj"), None)
+        if subject is not None:
+            if subject.lower_ in _RELATIVE and verb.dep_ == "relcl":
+                return verb.head
+            if (
+                subject.lower_ == "it"
+                and any(c.dep_ == "ccomp" for c in verb.children)
+                and not (verb.lemma_.lower() in _STRONG_SAY and subject.i < verb.i)
+            ):
+                return None  # "it emerged that ...", not "It said that ..."
+            return subject
         if agent is not None:
             return agent
         if any(c.dep_ == "nsubjpass" for c in verb.children):
@@ -235,6 +294,9 @@ class _Rules:
         if head is verb:
             return None
         if verb.dep_ == "conj":
+            outer = self.reporting_head(head)
+            if outer is not None and verb.lemma_.lower() in _STRONG_SAY:
+                return self.speaker_token(outer, depth + 1)
             return self.speaker_token(head, depth + 1)
         if verb.dep_ == "xcomp":
             if head.lemma_.lower() in _CONTROL_OBJECT_VERBS:
@@ -264,14 +326,34 @@ class _Rules:
                 ancestor = ancestor.head
         return None
 
+    def reporting_head(self, clause: Token) -> Token | None:
+        """The cue verb whose content clause ``clause`` is, if any."""
+        if clause.dep_ in ("ccomp", "xcomp") and self.is_cue_verb(clause.head):
+            return clause.head
+        return None
+
+    def speaker_person(self, token: Token) -> Mention | None:
+        """The named person a speaker phrase stands for: the head or an apposition."""
+        person = self.entities.person_at(token.i)
+        if person is not None:
+            return person
+        for child in token.rights:
+            if child.dep_ == "appos":
+                return self.entities.person_at(child.i)
+        return None
+
     def speaker_name(self, token: Token) -> tuple[str | None, bool]:
         """Canonical speaker name and whether it is a named person mention."""
         lower = token.lower_
         if token.pos_ == "PRON" or token.tag_ in ("PRP", "PRP$"):
             if lower in _PERSON_PRONOUNS:
                 return self.resolve_pronoun(token) or self.previous_speaker(token), False
+            if lower in _PLURAL_PRONOUNS:
+                return self.previous_group(token), False
+            if lower == "it":
+                return self.previous_body(token), False
             return None, False
-        person = self.entities.person_at(token.i)
+        person = self.speaker_person(token)
         if person is not None:
             return (person.canonical or self.entities.canonical_person(person.text)), True
         if lower in _SPEECH_EVENT_NOUNS:
@@ -320,7 +402,7 @@ class _Rules:
                 head = self.doc[index]
                 name = mention.canonical or self.entities.canonical_person(mention.text)
                 if head.dep_ in ("nsubj", "nsubjpass") or (
-                    head.dep_ == "poss" and head.head.dep_ in ("nsubj", "nsubjpass")
+                    head.dep_ in ("poss", "appos") and head.head.dep_ in ("nsubj", "nsubjpass")
                 ):
                     return name
                 fallback = fallback or name
@@ -333,13 +415,41 @@ class _Rules:
     def previous_speaker(self, pronoun: Token) -> str | None:
         """The named speaker of the nearest earlier attribution in the last sentences."""
         best: _Attribution | None = None
-        for item in self.found:
+        for item in self.recent(pronoun, 3):
             if (
                 item.speaker_name
                 and item.speaker is not None
                 and item.cue[0] < pronoun.idx
-                and self.sent_of[pronoun.i] - item.sentence <= 3
                 and self.doc[self.token_at(item.speaker[1] - 1)].pos_ == "PROPN"
+                and (best is None or item.cue[0] > best.cue[0])
+            ):
+                best = item
+        return best.speaker_name if best else None
+
+    def previous_group(self, pronoun: Token) -> str | None:
+        """ "They said": the plural speaker of an attribution in this or the last sentence."""
+        best: _Attribution | None = None
+        for item in self.recent(pronoun, 1):
+            if (
+                item.speaker_plural
+                and item.speaker_name
+                and item.cue[0] < pronoun.idx
+                and (best is None or item.cue[0] > best.cue[0])
+            ):
+                best = item
+        return best.speaker_name if best else None
+
+    def previous_body(self, pronoun: Token) -> str | None:
+        """ "It said": the named non-person speaker (a ministry, a company) just before."""
+        best: _Attribution | None = None
+        for item in self.recent(pronoun, 1):
+            if (
+                not item.speaker_plural
+                and not item.speaker_is_person
+                and item.speaker_name
+                and item.speaker is not None
+                and self.doc[self.token_at(item.speaker[1] - 1)].pos_ in ("NOUN", "PROPN")
+                and item.cue[0] < pronoun.idx
                 and (best is None or item.cue[0] > best.cue[0])
             ):
                 best = item
@@ -347,15 +457,26 @@ class _Rules:
 
     # -- content ---------------------------------------------------------
     def content_of(self, verb: Token) -> Span | None:
-        allowed = REPORTING_VERBS[verb.lemma_.lower()]
+        lemma = verb.lemma_.lower()
+        allowed = REPORTING_VERBS[lemma]
         children = list(verb.children)
         if "clause" in allowed:
             for child in children:
+                if child.i < verb.i or self.quoted[child.i]:
+                    continue
+                if child.dep_ == "xcomp" and lemma not in _TO_CONTENT:
+                    continue
                 if (
-                    child.dep_ in ("ccomp", "xcomp")
-                    and child.i > verb.i
-                    and not self.quoted[child.i]
+                    child.dep_ == "ccomp"
+                    and lemma in _FINITE_ONLY
+                    and child.pos_
+                    not in (
+                        "VERB",
+                        "AUX",
+                    )
                 ):
+                    continue
+                if child.dep_ in ("ccomp", "xcomp"):
                     return self.clause_span(child)
             # "said in a statement that ...": the clause hangs off the prepositional object.
             for child in children:
@@ -365,7 +486,7 @@ class _Rules:
                     for clause in pobj.rights:
                         if clause.dep_ in ("acl", "ccomp") and _is_content_clause(clause):
                             return self.clause_span(clause)
-        if "clause" in allowed:
+        if "clause" in allowed and lemma not in _FINITE_ONLY:
             # "Prices will rise, analysts say": the clause comes first.
             for child in children:
                 if child.dep_ == "ccomp" and child.i < verb.i and not self.quoted[child.i]:
@@ -379,15 +500,48 @@ class _Rules:
         if "dobj" in allowed:
             for child in children:
                 if child.dep_ == "dobj" and child.i > verb.i and child.pos_ != "PRON":
+                    if lemma in _SPEECH_OBJECT_ONLY and child.lemma_.lower() not in _SPEECH_OBJECTS:
+                        return None
                     return self.trimmed(child.left_edge.i, child.right_edge.i, drop_marks=False)
+        if "clause" in allowed and lemma not in _FINITE_ONLY:
+            return self.fronted_content(verb)
         return None
+
+    def fronted_content(self, verb: Token) -> Span | None:
+        """ "<content>, the agency said." when the parse gives the cue no clause.
+
+        Only a cue ending its sentence, with its subject right after a comma, and
+        no object: everything before that comma is the content.
+        """
+        subjects = [c for c in verb.children if c.dep_ == "nsubj" and c.i < verb.i]
+        subject = subjects[-1] if subjects else None
+        if subject is None or any(c.dep_ in ("dobj", "ccomp") for c in verb.children):
+            return None
+        first = subject.left_edge.i
+        sent_start, sent_end = self.sent_bounds[self.sent_of[verb.i]]
+        if first - 1 <= sent_start or self.doc[first - 1].text != ",":
+            return None
+        for token in self.doc[verb.i + 1 : sent_end]:
+            if not (
+                token.is_punct or token.is_space or token.head.i == verb.i or token.head.i > verb.i
+            ):
+                return None
+        if verb.right_edge.i < sent_end - 2:
+            return None
+        if not any(t.pos_ in ("VERB", "AUX") for t in self.doc[sent_start : first - 1]):
+            return None
+        return self.trimmed(sent_start, first - 2)
 
     def clause_span(self, head: Token) -> Span | None:
         """A clause's span, cut before a trailing clause that is an attribution of its own."""
         last = head.right_edge.i
         for child in head.rights:
             if child.dep_ in ("advcl", "conj") and self.is_cue_verb(child):
-                if child.tag_ == "VBG" or any(c.dep_ == "nsubj" for c in child.children):
+                if (
+                    child.tag_ == "VBG"
+                    or any(c.dep_ == "nsubj" for c in child.children)
+                    or (child.dep_ == "conj" and child.lemma_.lower() in _STRONG_SAY)
+                ):
                     last = child.left_edge.i - 1
                     break
         return self.trimmed(head.left_edge.i, last)
@@ -398,6 +552,10 @@ class _Rules:
         subject = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
         if subject is None or not any(c.dep_ == "agent" for c in verb.children):
             return None
+        if subject.lower_ in _RELATIVE and verb.dep_ == "relcl":
+            # "The government, which was criticised by lawmakers, ...": the antecedent.
+            start, end = self.noun_phrase(verb.head)
+            return start, end
         return self.trimmed(subject.left_edge.i, subject.right_edge.i, drop_marks=False)
 
     # -- output ------------------------------------------------------------
@@ -406,13 +564,17 @@ class _Rules:
     ) -> None:
         name: str | None = None
         is_person = False
+        plural = False
         speaker_span: Span | None = None
         if speaker is not None:
             speaker_span = self.noun_phrase(speaker)
             name, is_person = self.speaker_name(speaker)
+            plural = speaker.tag_ in ("NNS", "NNPS") or any(
+                c.dep_ == "conj" for c in speaker.children
+            )
         if kind == "indirect" and any(ch in self.text[content[0] : content[1]] for ch in '“”"«»'):
             kind = "mixed"
-        self.found.append(
+        self.remember(
             _Attribution(
                 speaker=speaker_span,
                 cue=cue,
@@ -421,8 +583,22 @@ class _Rules:
                 speaker_name=name,
                 sentence=self.sent_of[cue_token],
                 speaker_is_person=is_person,
+                speaker_plural=plural,
             )
         )
+
+    def remember(self, item: _Attribution) -> None:
+        self.found.append(item)
+        self.by_sentence.setdefault(item.sentence, []).append(item)
+
+    def recent(self, token: Token, back: int) -> list[_Attribution]:
+        """Attributions in the ``back`` sentences before ``token``'s and its own."""
+        sentence = self.sent_of[token.i]
+        return [
+            item
+            for number in range(max(0, sentence - back), sentence + 1)
+            for item in self.by_sentence.get(number, ())
+        ]
 
     # -- rule 1: direct quotes ---------------------------------------------
     def quotes(self) -> list[tuple[int, int, bool]]:
@@ -505,6 +681,13 @@ class _Rules:
                 continue
             if cue is None:
                 cue = self.cue_before(open_tok)
+                if cue is not None and self.inside_clause(cue, open_tok):
+                    # 'wrote that the budget "forgets renters"': a partial quote in
+                    # reported speech; the verb rule gives the whole clause (mixed).
+                    for index in range(open_tok, close_tok + 1):
+                        self.quoted[index] = False
+                    previous = None
+                    continue
             line_start = self.text.rfind("\n", 0, open_at) + 1
             if cue is None and previous is not None:
                 speaker_prev, cue_prev, line_prev, closed_prev = previous
@@ -529,6 +712,15 @@ class _Rules:
             previous = (speaker, cue, line_start, closed)
         return pending
 
+    def inside_clause(self, cue: Token, open_tok: int) -> bool:
+        """Whether a quote opening at ``open_tok`` continues the cue's own clause."""
+        if self.doc[open_tok - 1].text in (":", ","):
+            return False
+        for child in cue.children:
+            if child.dep_ == "ccomp" and cue.i < child.left_edge.i < open_tok:
+                return child.right_edge.i >= open_tok
+        return False
+
     def add_quote(self, speaker: Token | None, cue: Token, content: Span) -> None:
         self.add(speaker, self.cue_span(cue), content, "direct", cue.i)
 
@@ -546,6 +738,14 @@ class _Rules:
                 self.verb_cue(token)
 
     def verb_cue(self, verb: Token) -> None:
+        lemma = verb.lemma_.lower()
+        if REPORTING_VERBS[lemma] == _CLAUSE and lemma not in _PERSON_OBJECT:
+            # "added a third", "maintained the roads": an object makes it an action.
+            if any(
+                c.dep_ == "dobj" and c.pos_ in ("NOUN", "PROPN", "NUM") and not self.quoted[c.i]
+                for c in verb.children
+            ):
+                return
         passive = self.passive_content(verb)
         content = passive or self.content_of(verb)
         if content is None:

@@ -56,6 +56,45 @@ TITLES = frozenset(
     """.split()
 )
 
+# Lowercase role nouns before a name make it a person ("Villa boss Unai Emery").
+ROLE_NOUNS = frozenset(
+    """
+    boss manager coach striker captain defender midfielder goalkeeper forward winger
+    executive chief head founder owner chairman chairwoman economist analyst strategist
+    lawyer attorney prosecutor official leader professor scientist researcher author expert
+    adviser advisor aide negotiator envoy commissioner lawmaker congressman congresswoman
+    councillor legislator diplomat spokesman spokeswoman spokesperson correspondent editor
+    reporter activist candidate doctor nurse teacher engineer vendor resident student
+    """.split()
+)
+# Lowercase organisation nouns before a name make it an organisation ("agency AFAD").
+ORG_NOUNS = frozenset(
+    """
+    company firm group carrier airline bank lender insurer agency regulator union party club
+    team maker manufacturer retailer giant startup start-up broadcaster newspaper watchdog
+    operator developer producer conglomerate automaker carmaker chipmaker miner supermarket
+    """.split()
+)
+# Words that mark a proper-noun run as an organisation, not a person.
+_ORG_WORDS = frozenset(
+    """
+    airlines airways bank group council ministry agency union party university institute court
+    police inc corp ltd plc company association organisation organization office department
+    commission committee fund board service times post news press tv network league club
+    """.split()
+)
+_SAY_LEMMAS = frozenset("say tell add write ask warn note insist explain argue".split())
+CURRENCIES = frozenset(
+    """
+    euro euros pound pounds sterling dollar dollars yen yuan renminbi rupee rupees rouble
+    roubles ruble rubles franc francs peso pesos reais rand won lira liras dinar dinars dirham
+    dirhams riyal riyals shekel shekels sol soles naira shilling shillings krona kronor krone
+    kroner zloty zlotys forint baht ringgit dong hryvnia hryvnias
+    """.split()
+)
+_SCALES = frozenset("thousand million billion trillion bn m mn".split())
+_NUMERIC_LABELS = frozenset({"CARDINAL", "QUANTITY", "MONEY", "PERCENT"})
+
 # Prepositions after which a name is almost surely a place.
 _LOCATIVE_PREPS = frozenset(
     {"in", "at", "near", "into", "across", "throughout", "inside", "outside", "around", "within"}
@@ -83,6 +122,7 @@ class Mention:
     text: str
     canonical: str | None = None  # registry canonical name when matched
     fixed: bool = False  # label decided by the registry or a hard rule
+    anchored: bool = False  # label decided by the registry or the words around it
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -115,9 +155,11 @@ class Entities:
         if name in self.registry:
             return self.registry[name]
         best = name
+        folded = name.casefold()
         for full in self.full_names:
-            if (full == name or full.endswith(" " + name)) and len(full) > len(best):
-                best = full
+            lower = full.casefold()
+            if (lower == folded or lower.endswith(" " + folded)) and len(full) > len(best):
+                best = full  # "Van Leeuwen" -> "Dirk van Leeuwen"
         if best in self.registry:
             return self.registry[best]
         surname = best.split()[-1]
@@ -213,6 +255,108 @@ def _is_title_portfolio(doc: Doc, start: int, end: int) -> bool:
     )
 
 
+def _is_role(token: Token) -> bool:
+    lower = token.lower_
+    if token.text.islower():
+        return lower in ROLE_NOUNS or (token.pos_ == "NOUN" and lower.endswith("ist"))
+    return lower.rstrip(".") in TITLES or lower in ROLE_NOUNS
+
+
+_NAME_PARTICLES = frozenset("de del della der den di du da dos van von la le bin al el ter".split())
+
+
+def _name_like(doc: Doc, start: int, end: int) -> bool:
+    """Capitalised words (and inner particles: "Anouk de Vries"), at most four."""
+    return (
+        0 < end - start <= 4
+        and doc[start].text[:1].isupper()
+        and all(
+            (t.text[:1].isupper() and (t.is_alpha or t.text.endswith(".") or "-" in t.text))
+            or (t.i > start and t.lower_ in _NAME_PARTICLES)
+            for t in doc[start:end]
+        )
+    )
+
+
+def _context_label(doc: Doc, start: int, end: int, label: str) -> str | None:
+    """A label forced by the words around a name, or None.
+
+    A title or role right before a name makes it a person ("EU antitrust chief
+    Helena Varga"), an organisation noun an organisation ("technology company
+    Lumora"), unless the name itself modifies a following noun ("chief Kremlin
+    spokesman"); a two-word "person" followed by a role is the employer
+    ("Manchester United manager Erik Lindqvist").
+    """
+    if label not in NAME_LABELS or label == "NORP" or not _name_like(doc, start, end):
+        return None
+    after = doc[end] if end < len(doc) else None
+    if (
+        label == "PERSON"
+        and end - start > 1
+        and after is not None
+        and (after.lower_ in ROLE_NOUNS or (after.text.istitle() and after.lower_ in TITLES))
+    ):
+        return "ORG"
+    if after is not None and after.text.islower() and after.pos_ == "NOUN":
+        return None  # a modifier: "chief Kremlin spokesman"
+    if start > 0:
+        before = doc[start - 1]
+        if before.text.islower() and before.lower_ in ORG_NOUNS:
+            return "ORG"
+        if _is_role(before) and not _is_title_portfolio(doc, start, end):
+            return "PERSON"
+    head = doc[end - 1]
+    if end - start > 1 and (
+        (head.dep_ == "appos" and _is_role(head.head) and head.head.i < start)
+        or any(c.dep_ == "appos" and c.i >= end and _is_role(c) for c in head.children)
+    ):
+        return "PERSON"  # "a police spokeswoman, Anouk de Vries"; "Laura Smit, a researcher"
+    return None
+
+
+def _numeric_spans(doc: Doc) -> list[tuple[int, int, str]]:
+    """Amounts the model tends to miss: "42 billion euro", "18.50 euros", "34%"."""
+    found: list[tuple[int, int, str]] = []
+    for token in doc:
+        if not (token.like_num and token.text[:1].isdigit()):
+            continue
+        end = token.i + 1
+        if end < len(doc) and doc[end].lower_ in _SCALES:
+            end += 1
+        if end < len(doc) and doc[end].text == "%":
+            found.append((token.i, end + 1, "PERCENT"))
+        elif end < len(doc) and doc[end].lower_ in CURRENCIES:
+            found.append((token.i, end + 1, "MONEY"))
+    return found
+
+
+def _unlabelled_speakers(doc: Doc, covered: set[int]) -> list[tuple[int, int]]:
+    """Runs of 2-3 capitalised proper nouns, not yet an entity, that are the subject of
+    "say"/"tell"... ("… ," Dennis Omondi told reporters): people."""
+    found: list[tuple[int, int]] = []
+    index = 0
+    while index < len(doc):
+        token = doc[index]
+        if token.pos_ != "PROPN" or index in covered or not token.is_title:
+            index += 1
+            continue
+        end = index
+        while end < len(doc) and doc[end].pos_ == "PROPN" and doc[end].is_title:
+            end += 1
+        last = doc[end - 1]
+        if (
+            2 <= end - index <= 3
+            and not any(i in covered for i in range(index, end))
+            and all(t.is_alpha and t.lower_ not in _ORG_WORDS for t in doc[index:end])
+            and last.dep_ == "nsubj"
+            and last.head.lemma_.lower() in _SAY_LEMMAS
+            and (index == 0 or doc[index - 1].lower_ not in ("the", "a", "an"))
+        ):
+            found.append((index, end))
+        index = end
+    return found
+
+
 def find_entities(
     doc: Doc,
     known: Sequence[tuple[int, int, str, str]] = (),
@@ -249,7 +393,29 @@ def find_entities(
             continue
         if _is_title_portfolio(doc, start, end):
             continue  # "Secretary of State", "Minister of Defence": part of a title
-        mentions.append(_make(doc, start, end, ent.label_))
+        forced = _context_label(doc, start, end, ent.label_)
+        if forced is not None:
+            mentions.append(_make(doc, start, end, forced, fixed=True, anchored=True))
+        else:
+            mentions.append(_make(doc, start, end, ent.label_))
+
+    # Amounts with a currency word or a percent sign the model missed or cut short.
+    at_token = {i: m for m in mentions for i in range(m.start, m.end)}
+    dropped: set[int] = set()
+    for start, end, label in _numeric_spans(doc):
+        clash = list({id(m): m for i in range(start, end) if (m := at_token.get(i))}.values())
+        if any(m.label not in _NUMERIC_LABELS or m.fixed for m in clash):
+            continue
+        if any(m.start <= start and end <= m.end and m.label == label for m in clash):
+            continue
+        for mention in clash:
+            start, end = min(start, mention.start), max(end, mention.end)
+            dropped.add(id(mention))
+        added = _make(doc, start, end, label, fixed=True)
+        mentions.append(added)
+        at_token.update((i, added) for i in range(start, end))
+    if dropped:
+        mentions = [m for m in mentions if id(m) not in dropped]
 
     # Nationality adjectives are NORP, never GPE.
     covered: set[int] = set()
@@ -269,6 +435,10 @@ def find_entities(
             if lower in DEMONYMS or (lower.endswith("s") and lower[:-1] in DEMONYMS):
                 mentions.append(_make(doc, token.i, token.i + 1, "NORP", fixed=True))
                 covered.add(token.i)
+
+    for start, end in _unlabelled_speakers(doc, covered):
+        mentions.append(_make(doc, start, end, "PERSON"))
+        covered.update(range(start, end))
 
     # Surname consistency: a name seen inside a multi-token PERSON is a person.
     person_forms: set[str] = set()
@@ -324,10 +494,18 @@ def find_entities(
 
     # Majority vote over the remaining mentions of the same text.
     groups: dict[str, list[Mention]] = defaultdict(list)
+    anchors: dict[str, Counter[str]] = defaultdict(Counter)
     for mention in mentions:
-        if not mention.fixed and mention.label in NAME_LABELS:
+        if mention.anchored:
+            anchors[strip_name(mention.text)][mention.label] += 1
+        elif not mention.fixed and mention.label in NAME_LABELS:
             groups[strip_name(mention.text)].append(mention)
-    for group in groups.values():
+    for key, group in groups.items():
+        if key in anchors:  # a label the context forced elsewhere in the article wins
+            best = anchors[key].most_common(1)[0][0]
+            for mention in group:
+                mention.label = best
+            continue
         votes: Counter[str] = Counter()
         first_seen: dict[str, int] = {}
         for order, mention in enumerate(sorted(group, key=lambda m: m.start)):

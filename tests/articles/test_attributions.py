@@ -390,3 +390,95 @@ def test_such_as_example_resolves_the_speaker() -> None:
 def test_group_speaker_with_several_examples_stays_the_group() -> None:
     (item,) = attributions("Officials including John Smith and Mary Jones said the talks failed.")
     assert item["speaker_name"] == "Officials including John Smith and Mary Jones"
+
+
+# -- wire conventions (pipeline 2) ------------------------------------------------------------
+
+
+def test_appositive_name_belongs_to_the_speaker() -> None:
+    found = only('"We are ready," the coach, Tom Hill, said.')
+    assert (speaker_text(found), found["speaker_name"]) == ("the coach, Tom Hill", "Tom Hill")
+
+
+def test_they_resolves_to_the_group_speaker_just_before() -> None:
+    found = attributions(
+        "Officials said they would review the case. They added that no decision had been made."
+    )
+    assert [a["speaker_name"] for a in found] == ["Officials", "Officials"]
+
+
+def test_it_said_resolves_to_the_organisation_just_before() -> None:
+    found = attributions(
+        "The company said it would sell the unit. It said the sale would close in May."
+    )
+    assert [(speaker_text(a), a["speaker_name"]) for a in found] == [
+        ("The company", "The company"),
+        ("It", "The company"),
+    ]
+
+
+def test_expletive_it_is_not_a_speaker() -> None:
+    assert attributions("It emerged on Monday that the minister had resigned.") == []
+
+
+def test_second_cue_coordinated_inside_a_clause_is_its_own_attribution() -> None:
+    found = attributions(
+        "Mwangi denied that any forms had been altered and said observers had been present."
+    )
+    assert [(a["cue"]["text"], a["content"]["text"]) for a in found] == [
+        ("denied", "any forms had been altered"),
+        ("said", "observers had been present"),
+    ]
+    assert speaker_text(found[1]) == "Mwangi"
+
+
+def test_partial_quote_in_reported_speech_is_one_mixed_attribution() -> None:
+    found = only('Jana Richter wrote on X that the budget "forgets the people who rent".')
+    assert found["kind"] == "mixed"
+    assert found["content"]["text"] == 'the budget "forgets the people who rent"'
+
+
+def test_content_before_a_final_reporting_clause_without_a_parse_link() -> None:
+    text = (
+        "The magnitude 6.8 quake hit at 4:17 a.m. local time near the city of Malatya, "
+        "at a depth of 10 km (6 miles), the U.S. Geological Survey said."
+    )
+    found = only(text)
+    assert speaker_text(found) == "the U.S. Geological Survey"
+    assert found["content"]["text"].startswith("The magnitude 6.8 quake hit")
+
+
+def test_passive_cue_in_a_relative_clause_takes_the_antecedent_as_content() -> None:
+    found = attributions(
+        "The regional government, which has been criticised by lawmakers, said it had "
+        "distributed 12,000 nets."
+    )
+    criticised = next(a for a in found if a["cue"]["text"] == "criticised")
+    assert (speaker_text(criticised), criticised["content"]["text"]) == (
+        "lawmakers",
+        "The regional government",
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Nordwind said on Monday it had agreed to buy SkyBridge.",
+        "Substitute Jacob Ramsey added a third in the 78th minute.",
+        "The government in Lisbon rejected the bid.",
+        "The electoral commission declared Samuel Otieno the winner.",
+        "Police found the body of a man in the river.",
+        "Residents were told to stay indoors.",
+        "The said property will be sold at auction.",
+    ],
+)
+def test_actions_are_not_reports(text: str) -> None:
+    """Agreeing to act, adding a goal, rejecting a bid, a passive order: no extra cue."""
+    found = attributions(text)
+    assert all(a["cue"]["text"] in ("said",) for a in found), found
+    assert len(found) <= 1
+
+
+def test_study_finding_is_attributed_to_the_study() -> None:
+    found = only("A study found that coffee drinkers lived longer.")
+    assert (speaker_text(found), found["cue"]["text"]) == ("A study", "found")

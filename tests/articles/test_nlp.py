@@ -263,3 +263,50 @@ def test_a_portfolio_inside_a_title_is_not_an_organisation() -> None:
 def test_of_phrases_that_are_names_stay_whole() -> None:
     result = analyse_text("The Bank of England held rates, the Ministry of Defence said.")
     assert ("Bank of England", "ORG") in {(e["text"], e["label"]) for e in result["entities"]}
+
+
+# -- entities: wire conventions (pipeline 2) ----------------------------------------------
+
+
+def labels_of(text: str) -> dict[str, str]:
+    return {e["text"]: e["label"] for e in analyse_text(text)["entities"]}
+
+
+def test_amounts_with_a_currency_word_are_money() -> None:
+    found = labels_of("The minister unveiled a 42 billion euro plan and paid 18.50 euros a share.")
+    assert found.get("42 billion euro") == "MONEY"
+    assert found.get("18.50 euros") == "MONEY"
+
+
+def test_number_with_percent_sign_is_percent() -> None:
+    assert labels_of("Shares fell 2.3% in early trading.").get("2.3%") == "PERCENT"
+
+
+def test_role_noun_before_a_name_makes_a_person() -> None:
+    text = "EU antitrust chief Helena Varga spoke in Brussels. Varga said the fine was fair."
+    found = labels_of(text)
+    assert (found.get("Helena Varga"), found.get("Varga")) == ("PERSON", "PERSON")
+
+
+def test_organisation_noun_before_a_name_labels_every_mention() -> None:
+    text = (
+        "Regulators fined technology company Lumora on Monday. Lumora said it would appeal. "
+        "Lumora shares fell."
+    )
+    result = analyse_text(text)["entities"]
+    assert {e["label"] for e in result if e["text"] == "Lumora"} == {"ORG"}
+
+
+def test_employer_before_a_role_and_a_name_is_not_a_person() -> None:
+    found = labels_of("Manchester United manager Erik Lindqvist said he would stay.")
+    assert found.get("Manchester United") == "ORG"
+    assert found.get("Erik Lindqvist") == "PERSON"
+
+
+def test_surname_with_a_capitalised_particle_resolves_to_the_full_name() -> None:
+    text = (
+        "Justice Minister Dirk van Leeuwen visited the port. "
+        "Van Leeuwen said the government would spend more."
+    )
+    (item,) = analyse_text(text)["attributions"]
+    assert item["speaker_name"] == "Dirk van Leeuwen"
