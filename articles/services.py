@@ -59,6 +59,12 @@ def source_get_or_create(*, name: str) -> Source:
     return source
 
 
+def draft_content_hash(draft: CaptureDraft) -> str:
+    return content_sha256(
+        title=draft.title, standfirst=draft.standfirst, byline=draft.byline, body=draft.body
+    )
+
+
 def _unique_article_slug(title: str) -> str:
     base = slugify(title)
     if len(base) > 80:
@@ -133,9 +139,7 @@ def revision_record(
     source = source_get_or_create(name=draft.credited_source) if draft.credited_source else None
     if article is None:
         article = article_match(draft=draft, source=source)
-    content_hash = content_sha256(
-        title=draft.title, standfirst=draft.standfirst, byline=draft.byline, body=draft.body
-    )
+    content_hash = draft_content_hash(draft)
     if article is not None:
         article = Article.objects.select_for_update().get(pk=article.pk)
         latest = article.revisions.order_by("-number").first()

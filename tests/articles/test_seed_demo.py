@@ -18,7 +18,7 @@ def test_seed_demo_is_idempotent_and_prints_accounts_in_debug(settings, capsys) 
     call_command("seed_demo")
     second = capsys.readouterr().out
     assert "New article" in first
-    assert "Unchanged" in second
+    assert "already on record as revision 1" in second
     assert Article.objects.count() == 1 and Revision.objects.count() == 1
     assert Person.objects.get(name="Volodymyr Zelensky").aliases.filter(name="Zelensky").exists()
     for username, password in [
@@ -55,3 +55,16 @@ def test_demo_registry_resolves_putin_to_his_full_name(settings, capsys) -> None
     )
     assert putin["speaker_name"] == "Vladimir Putin"
     assert "speaker-mentioned-once" in putin["flags"]
+
+
+@pytest.mark.django_db
+def test_seed_demo_does_not_revert_a_corrected_demo_article(settings, seed_text: str) -> None:
+    from articles.ingest import read_capture
+    from articles.services import revision_record
+    from tests.conftest import corrected_seed_text
+
+    settings.DEBUG = False
+    call_command("seed_demo")
+    revision_record(draft=read_capture(corrected_seed_text(seed_text).encode("utf-8")))
+    call_command("seed_demo")
+    assert list(Revision.objects.values_list("number", flat=True)) == [1, 2]

@@ -11,8 +11,8 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from articles.ingest import read_capture
-from articles.models import Person, PersonAlias
-from articles.services import revision_record
+from articles.models import Person, PersonAlias, Revision
+from articles.services import draft_content_hash, revision_record
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
 
@@ -65,6 +65,13 @@ class Command(BaseCommand):
                     PersonAlias.objects.get_or_create(person=person, name=alias)
         for path in sorted(DEMO_DIR.glob("*.txt")):
             draft = read_capture(path.read_bytes(), filename=path.name)
+            on_record = Revision.objects.filter(content_hash=draft_content_hash(draft)).first()
+            if on_record is not None:
+                # Already loaded (perhaps corrected since): never re-import it as a revert.
+                self.stdout.write(
+                    f"Demo article: already on record as revision {on_record.number}."
+                )
+                continue
             result = revision_record(draft=draft, filename=path.name)
             self.stdout.write(f"Demo article: {result.message}")
         if not settings.DEBUG:
