@@ -323,6 +323,15 @@ class _Aligner:
             words = self._new_words[j] = _words(self.new[j])
         return words
 
+    def rare_word_candidates(self, j: int, postings: Mapping[str, list[int]]) -> list[int]:
+        """Old sentences sharing the most of new sentence ``j``'s rarest words (bounded)."""
+        words = [w for w in self.new_words(j) if 0 < len(postings.get(w, ())) <= INDEX_MAX_POSTINGS]
+        words.sort(key=lambda w: (len(postings[w]), w))
+        votes: Counter[int] = Counter()
+        for word in words[:INDEX_WORDS]:
+            votes.update(postings[word])
+        return [i for i, _ in votes.most_common(INDEX_CANDIDATES)]
+
     # recording matches
     def _record(self, op: Op, olds: Sequence[int], news: Sequence[int]) -> None:
         for i in olds:
@@ -434,14 +443,7 @@ class _Aligner:
             found.update(
                 (a, b) for a in range(max(centre - GAP_BAND, 0), min(centre + GAP_BAND + 1, n))
             )
-            words = [
-                w for w in self.new_words(j) if 0 < len(postings.get(w, ())) <= INDEX_MAX_POSTINGS
-            ]
-            words.sort(key=lambda w: (len(postings[w]), w))
-            votes: Counter[int] = Counter()
-            for word in words[:INDEX_WORDS]:
-                votes.update(postings[word])
-            found.update((a, b) for a, _ in votes.most_common(INDEX_CANDIDATES))
+            found.update((a, b) for a in self.rare_word_candidates(j, postings))
         return found
 
     def _align_gap(self, olds: list[int], news: list[int]) -> list[tuple[int, int, int]]:
@@ -552,14 +554,7 @@ class _Aligner:
                 postings[word].append(i)
         proposals: list[tuple[float, int, int]] = []
         for j in free_new:
-            words = [
-                w for w in self.new_words(j) if 0 < len(postings.get(w, ())) <= INDEX_MAX_POSTINGS
-            ]
-            words.sort(key=lambda w: (len(postings[w]), w))
-            votes: Counter[int] = Counter()
-            for word in words[:INDEX_WORDS]:
-                votes.update(postings[word])
-            for i, _ in votes.most_common(INDEX_CANDIDATES):
+            for i in self.rare_word_candidates(j, postings):
                 score = _dice(self.old_words(i), self.new_words(j))
                 if score >= MOVED_SIMILARITY_THRESHOLD:
                     proposals.append((score, i, j))

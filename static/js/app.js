@@ -6,16 +6,21 @@
     return t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName));
   }
   // j / k: next / previous change on the compare page.
-  function moveChange(step) {
-    var items = Array.prototype.slice.call(document.querySelectorAll(".change"));
-    if (!items.length) return;
-    var current = document.querySelector(".change.current");
+  // The item `step` places after `current` in `selector`'s matches (clamped), or null.
+  function stepFrom(selector, current, step) {
+    var items = Array.prototype.slice.call(document.querySelectorAll(selector));
+    if (!items.length) return null;
     var i = items.indexOf(current);
-    var next = i < 0 ? (step > 0 ? 0 : items.length - 1) : Math.min(items.length - 1, Math.max(0, i + step));
+    return items[i < 0 ? (step > 0 ? 0 : items.length - 1) : Math.min(items.length - 1, Math.max(0, i + step))];
+  }
+  function moveChange(step) {
+    var current = document.querySelector(".change.current");
+    var target = stepFrom(".change", current, step);
+    if (!target) return;
     if (current) current.classList.remove("current");
-    items[next].classList.add("current");
-    items[next].focus({ preventScroll: true });
-    items[next].scrollIntoView({ block: "center" });
+    target.classList.add("current");
+    target.focus({ preventScroll: true });
+    target.scrollIntoView({ block: "center" });
   }
   // Choosing an attribution highlights its speaker, cue and content in the text.
   function selectAttribution(link) {
@@ -34,14 +39,12 @@
   }
   // ] / [: next / previous attribution on the reading desk (flagged ones come first).
   function stepAttribution(step) {
-    var links = Array.prototype.slice.call(document.querySelectorAll(".attribution a[data-att]"));
-    if (!links.length) return;
     var current = document.querySelector(".attribution.selected a[data-att]");
-    var i = links.indexOf(current);
-    var next = i < 0 ? (step > 0 ? 0 : links.length - 1) : Math.min(links.length - 1, Math.max(0, i + step));
-    links[next].focus({ preventScroll: true });
-    links[next].closest(".attribution").scrollIntoView({ block: "nearest" });
-    selectAttribution(links[next]);
+    var link = stepFrom(".attribution a[data-att]", current, step);
+    if (!link) return;
+    link.focus({ preventScroll: true });
+    link.closest(".attribution").scrollIntoView({ block: "nearest" });
+    selectAttribution(link);
   }
   document.addEventListener("click", function (e) {
     var link = e.target.closest && e.target.closest(".attribution a[data-att]");
