@@ -214,3 +214,19 @@ def test_forbidden_page_explains_what_to_do(reader) -> None:
     response = client_for(reader).get("/import/")
     assert response.status_code == 403
     assert "Ask an administrator to add you to Editors or Copy desk" in response.content.decode()
+
+
+def test_desk_pages_fifty_articles_at_a_time_keeping_the_filters(editor_client: Client) -> None:
+    from articles.ingest import CaptureDraft
+    from articles.services import revision_record
+
+    for n in range(55):
+        revision_record(
+            draft=CaptureDraft(title=f"Budget story {n:02d}", body=f"Text {n}.", credited_source="DPA")
+        )
+    first = visible_text(editor_client.get("/", {"q": "budget"}).content.decode())
+    assert "55 articles matching “budget” · page 1 of 2" in first
+    html = editor_client.get("/", {"q": "budget"}).content.decode()
+    assert 'href="?q=budget&amp;page=2"' in html
+    second = editor_client.get("/", {"q": "budget", "page": "2"}, HTTP_HX_REQUEST="true")
+    assert second.content.decode().count("<tr>") == 5 + 1  # five rows and the header
