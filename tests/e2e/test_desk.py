@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -64,3 +66,14 @@ def test_slash_focuses_the_desk_search(page, editor) -> None:
     log_in(page, editor)
     page.keyboard.press("/")
     expect(page.get_by_role("searchbox")).to_be_focused()
+
+
+def test_live_search_updates_the_list_as_you_type(page, editor, recorded_seed) -> None:
+    log_in(page, editor)
+    expect(page.get_by_role("link", name=TITLE)).to_be_visible()
+    page.get_by_role("searchbox").fill("zzz-no-such-story")
+    expect(page.get_by_text("No article matches these filters.")).to_be_visible()
+    expect(page).to_have_url(re.compile(r"q=zzz-no-such-story"))
+    page.get_by_role("searchbox").fill("Blinken")
+    expect(page.get_by_role("link", name=TITLE)).to_be_visible()
+    expect(page.locator("#results")).to_have_count(1)
