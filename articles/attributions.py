@@ -52,7 +52,7 @@ REPORTING_VERBS: dict[str, frozenset[str]] = {
         remark recall agree hint indicate testify caution answer conclude disclose boast joke
         lament mention reason repeat speculate signal announce declare reaffirm reiterate
         retort counter concede admit acknowledge predict forecast brief inform assure remind
-        declare find show
+        declare find show question recommend
         """.split()
     },
     **{
@@ -61,7 +61,7 @@ REPORTING_VERBS: dict[str, frozenset[str]] = {
         announce acknowledge admit emphasize emphasise stress underline note
         underscore highlight confirm deny reveal pledge promise vow voice express denounce
         condemn criticize criticise recount reiterate reaffirm reject dismiss demand propose
-        slam decry deplore rule dispute
+        slam decry deplore rule dispute blame
         """.split()
     },
     "warn": frozenset({"clause", "of", "against", "about"}),
@@ -137,6 +137,13 @@ _CONTROL_OBJECT_VERBS = frozenset(
     "prompt lead urge ask force encourage push press persuade convince cause spur get".split()
 )
 _PERSON_PRONOUNS = frozenset({"he", "she", "him", "her", "his", "hers"})
+# A cue under these is not reported ("declined to say whether ...").
+_REFUSALS = frozenset("decline refuse".split())
+# "the 39-year-old said": a definite description that refers back like a pronoun.
+_AGE_NOUN = re.compile(r"^the \d+-year-old$", re.IGNORECASE)
+# Fronted adverbial words the parser makes a subject's modifier ("Outside court, a
+# spokesperson ... said"): the apposition is the speaker.
+_FRONTED_PLACE = frozenset("outside inside after before later earlier".split())
 _RELATIVE = frozenset({"who", "that", "which", "whom"})
 _CONTINUATION = re.compile(
     r"^(in particular|particularly|specifically|notably|especially|for example|for instance|"
@@ -226,7 +233,7 @@ class _Rules:
         right = token.i
         if self.entities.person_at(token.i) is None:
             for child in token.rights:
-                named = self.entities.person_at(child.i) if child.dep_ == "appos" else None
+                named = self.appositive_person(child)
                 if named is not None:
                     # "Its chairman, Patrick Doyle": the name belongs to the speaker.
                     left = token.left_edge.i
@@ -279,6 +286,15 @@ class _Rules:
         if subject is not None:
             if subject.lower_ in _RELATIVE and verb.dep_ == "relcl":
                 return verb.head
+            if any(
+                c.dep_ in ("amod", "advmod")
+                and c.i == subject.left_edge.i
+                and c.lower_ in _FRONTED_PLACE
+                for c in subject.children
+            ):
+                appos = next((c for c in subject.rights if c.dep_ == "appos"), None)
+                if appos is not None:
+                    return appos
             if (
                 subject.lower_ == "it"
                 and any(c.dep_ == "ccomp" for c in verb.children)
@@ -339,12 +355,27 @@ class _Rules:
             return person
         for child in token.rights:
             if child.dep_ == "appos":
-                return self.entities.person_at(child.i)
+                return self.appositive_person(child)
         return None
+
+    def appositive_person(self, child: Token) -> Mention | None:
+        """The person an apposition names, also one level down ("The first witness,
+        the charity's former chief executive Susan Thorne")."""
+        if child.dep_ != "appos":
+            return None
+        person = self.entities.person_at(child.i)
+        if person is None and child.pos_ == "NOUN":
+            inner = next((c for c in child.rights if c.dep_ == "appos"), None)
+            if inner is not None:
+                person = self.entities.person_at(inner.i)
+        return person
 
     def speaker_name(self, token: Token) -> tuple[str | None, bool]:
         """Canonical speaker name and whether it is a named person mention."""
         lower = token.lower_
+        phrase = self.noun_phrase(token)
+        if _AGE_NOUN.match(self.text[phrase[0] : phrase[1]]):
+            return self.resolve_pronoun(token) or self.previous_speaker(token), False
         if token.pos_ == "PRON" or token.tag_ in ("PRP", "PRP$"):
             if lower in _PERSON_PRONOUNS:
                 return self.resolve_pronoun(token) or self.previous_speaker(token), False
@@ -397,8 +428,8 @@ class _Rules:
             fallback = None
             for index in range(end - 1, start - 1, -1):
                 mention = self.entities.person_at(index)
-                if mention is None or index != mention.end - 1:
-                    continue
+                if mention is None or index != mention.end - 1 or self.quoted[index]:
+                    continue  # a name inside quoted words is not a referent
                 head = self.doc[index]
                 name = mention.canonical or self.entities.canonical_person(mention.text)
                 if head.dep_ in ("nsubj", "nsubjpass") or (
@@ -420,7 +451,10 @@ class _Rules:
                 item.speaker_name
                 and item.speaker is not None
                 and item.cue[0] < pronoun.idx
-                and self.doc[self.token_at(item.speaker[1] - 1)].pos_ == "PROPN"
+                and (
+                    self.doc[self.token_at(item.speaker[1] - 1)].pos_ == "PROPN"
+                    or self.text[item.speaker[0] : item.speaker[1]].lower() in _PERSON_PRONOUNS
+                )
                 and (best is None or item.cue[0] > best.cue[0])
             ):
                 best = item
@@ -478,6 +512,16 @@ class _Rules:
                     continue
                 if child.dep_ in ("ccomp", "xcomp"):
                     return self.clause_span(child)
+            if lemma in _PERSON_OBJECT:
+                # "told the jury she had signed off ...": the parser makes the clause a
+                # relative clause of the listener; a real one would have a relative
+                # pronoun or a gap, not a personal-pronoun or named subject of its own.
+                for child in children:
+                    if child.dep_ not in ("dobj", "dative") or child.i < verb.i:
+                        continue
+                    for clause in child.rights:
+                        if clause.dep_ == "relcl" and _zero_that_clause(clause):
+                            return self.clause_span(clause)
             # "said in a statement that ...": the clause hangs off the prepositional object.
             for child in children:
                 if child.dep_ != "prep" or child.i < verb.i:
@@ -676,7 +720,8 @@ class _Rules:
             for index in range(open_tok, close_tok + 1):
                 self.quoted[index] = True
             self.quoted[open_tok] = self.quoted[close_tok] = False
-            cue = self.cue_after(close_tok) if closed else None
+            ends_sentence = self.text[content[0] : content[1]].rstrip()[-1:] == "."
+            cue = self.cue_after(close_tok) if closed and not ends_sentence else None
             if cue is None and short:
                 continue
             if cue is None:
@@ -698,6 +743,11 @@ class _Rules:
                     previous = (speaker_prev, cue_prev, line_start, closed)
                     continue
             if cue is None:
+                if self.mid_sentence(open_tok):
+                    # 'said wage growth was slowing and that it would not "overreact"':
+                    # a partial quote inside reported speech; the verb rules see it.
+                    for index in range(open_tok, close_tok + 1):
+                        self.quoted[index] = False
                 pending.append((content, open_at))
                 previous = None
                 continue
@@ -711,6 +761,33 @@ class _Rules:
             self.add_quote(speaker, cue, content)
             previous = (speaker, cue, line_start, closed)
         return pending
+
+    def extend_report(self, open_tok: int, content: Span) -> bool:
+        """A partial quote later in the sentence of a reported clause ('said wage growth
+        was slowing and that it would not "overreact"') belongs to that report: its
+        content runs on to the quote, and it becomes mixed."""
+        if not self.mid_sentence(open_tok):
+            return False
+        sentence = self.sent_of[open_tok]
+        before = [
+            item
+            for item in self.by_sentence.get(sentence, ())
+            if item.kind != "direct" and item.speaker is not None and item.content[1] <= content[0]
+        ]
+        if not before:
+            return False
+        item = max(before, key=lambda a: a.content[1])
+        if any(ch in self.text[item.content[1] : content[0]] for ch in ".;"):
+            return False
+        item.content = (item.content[0], content[1])
+        item.kind = "mixed"
+        return True
+
+    def mid_sentence(self, open_tok: int) -> bool:
+        """Whether a quote opens inside a sentence, after words of its own clause."""
+        start, _ = self.sent_bounds[self.sent_of[open_tok]]
+        before = [t for t in self.doc[start:open_tok] if not (t.is_space or t.is_punct)]
+        return bool(before) and self.doc[open_tok - 1].text not in (":", ",")
 
     def inside_clause(self, cue: Token, open_tok: int) -> bool:
         """Whether a quote opening at ``open_tok`` continues the cue's own clause."""
@@ -739,6 +816,8 @@ class _Rules:
 
     def verb_cue(self, verb: Token) -> None:
         lemma = verb.lemma_.lower()
+        if verb.dep_ == "xcomp" and verb.head.lemma_.lower() in _REFUSALS:
+            return  # "declined to say whether ...": nothing was said
         if REPORTING_VERBS[lemma] == _CLAUSE and lemma not in _PERSON_OBJECT:
             # "added a third", "maintained the roads": an object makes it an action.
             if any(
@@ -833,6 +912,16 @@ def _is_content_clause(clause: Token) -> bool:
     return any(c.dep_ in ("nsubj", "nsubjpass", "expl") and c.i != first.i for c in clause.children)
 
 
+def _zero_that_clause(clause: Token) -> bool:
+    """A clause with its own pronoun or named subject and no relative word."""
+    if any(t.tag_ in ("WDT", "WP", "WP$", "WRB") or t.lower_ == "that" for t in clause.lefts):
+        return False
+    subject = next((c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    return subject is not None and (
+        subject.lower_ in _PERSON_PRONOUNS | {"i", "we", "they", "it"} or subject.pos_ == "PROPN"
+    )
+
+
 def _speaker_key(text: str, item: _Attribution) -> str | None:
     if item.speaker_name:
         return item.speaker_name.lower()
@@ -896,9 +985,14 @@ def find_attributions(doc: Doc, entities: Entities) -> list[dict[str, Any]]:
     rules.verbs()
     contents = [item.content for item in rules.found]
     for content, open_at in pending:
-        if any(c[0] <= content[0] and content[1] <= c[1] for c in contents):
+        end = content[1]
+        while end > content[0] and rules.text[end - 1] in ".,;:!?":
+            end -= 1
+        if any(c[0] <= content[0] and end <= c[1] for c in contents):
             continue
         open_tok = rules.token_at(open_at)
+        if rules.extend_report(open_tok, content):
+            continue
         rules.found.append(
             _Attribution(
                 speaker=None,

@@ -65,6 +65,17 @@ ROLE_NOUNS = frozenset(
     adviser advisor aide negotiator envoy commissioner lawmaker congressman congresswoman
     councillor legislator diplomat spokesman spokeswoman spokesperson correspondent editor
     reporter activist candidate doctor nurse teacher engineer vendor resident student
+    farmer forecaster historian campaigner pundit referee prop fly-half
+    """.split()
+)
+# The last word of a name that makes it a facility ("Edinburgh Airport") or an
+# organisation ("Network Rail", "Apex Advisory"), whatever the model said.
+_FACILITY_HEADS = frozenset("airport stadium station arena hospital bridge".split())
+_ORG_HEADS = frozenset(
+    """
+    authority trust foundation federation networks rail advisory associates partners
+    council board agency commission ministry department office institute university
+    airlines airways group bank police
     """.split()
 )
 # Lowercase organisation nouns before a name make it an organisation ("agency AFAD").
@@ -306,12 +317,38 @@ def _context_label(doc: Doc, start: int, end: int, label: str) -> str | None:
         if _is_role(before) and not _is_title_portfolio(doc, start, end):
             return "PERSON"
     head = doc[end - 1]
+    if end - start > 1 and label != "NORP":
+        last = head.lower_
+        if last in _FACILITY_HEADS and label != "FAC":
+            return "FAC"
+        if last in _ORG_HEADS and label != "ORG":
+            return "ORG"
+    if label in ("ORG", "GPE", "LOC", "FAC", "PRODUCT", "WORK_OF_ART") and _has_age(doc, end):
+        return "PERSON"  # "Graham Pollard, 58,"; "Alasdair MacLeod was 24 when ..."
     if end - start > 1 and (
         (head.dep_ == "appos" and _is_role(head.head) and head.head.i < start)
         or any(c.dep_ == "appos" and c.i >= end and _is_role(c) for c in head.children)
     ):
         return "PERSON"  # "a police spokeswoman, Anouk de Vries"; "Laura Smit, a researcher"
     return None
+
+
+def _has_age(doc: Doc, end: int) -> bool:
+    """A person's age right after a two- or three-word name: ", 58," or "was 24 when"."""
+    head = doc[end - 1]
+    if head.dep_ != "nsubj" or end + 2 >= len(doc):
+        return False
+    after = doc[end]
+    if after.text == "," and doc[end + 1].like_num and doc[end + 2].text == ",":
+        return True
+    return (
+        after.lemma_ == "be"
+        and after.i == head.head.i
+        and doc[end + 1].like_num
+        and doc[end + 1].text.isdigit()
+        and 15 < int(doc[end + 1].text) < 110
+        and doc[end + 2].lower_ in ("when", "and", ",", ".")
+    )
 
 
 def _numeric_spans(doc: Doc) -> list[tuple[int, int, str]]:
@@ -379,6 +416,13 @@ def find_entities(
         start, end = _trim(doc, ent.start, ent.end)
         if doc[start:end].text.strip() == "":
             continue
+        if (
+            ent.label_ == "PERSON"
+            and end - start > 2
+            and doc[start].is_title
+            and doc[start].lower_ in ROLE_NOUNS
+        ):
+            start += 1  # "Farmer Iain Robertson": the role is not part of the name
         overlapping = [m for m in mentions if m.fixed and _overlaps((start, end), (m.start, m.end))]
         if overlapping:
             inner = overlapping[0]

@@ -22,8 +22,6 @@ Run with ``-s`` to print recall and precision over the corpus.
 
 from __future__ import annotations
 
-import json
-import re
 from pathlib import Path
 from typing import Any
 
@@ -31,72 +29,24 @@ import pytest
 
 from articles.nlp import analyse_texts
 
+from .corpus import Corpus
+
 NEWS = Path(__file__).resolve().parent.parent / "data" / "news"
-CASES = sorted(path.stem for path in NEWS.glob("*.txt"))
+CORPUS = Corpus(NEWS)
+CASES = CORPUS.cases
 MAX_SPURIOUS = 1
 
-
-def expected(name: str) -> dict[str, Any]:
-    return json.loads((NEWS / f"{name}.expected.json").read_text(encoding="utf-8"))
-
-
-def text_of(name: str) -> str:
-    return (NEWS / f"{name}.txt").read_text(encoding="utf-8")
+expected = CORPUS.expected
+text_of = CORPUS.text_of
+missing = CORPUS.missing
+spurious = CORPUS.spurious
+entity_problems = CORPUS.entity_problems
 
 
 @pytest.fixture(scope="module")
 def analyses() -> dict[str, dict[str, Any]]:
     texts = [text_of(name) for name in CASES]
     return dict(zip(CASES, analyse_texts(texts, batch_size=4), strict=True))
-
-
-def matches(found: dict[str, Any], gold: dict[str, Any]) -> bool:
-    speaker = found["speaker"]
-    if gold["speaker"] is None:
-        speaker_ok = speaker is None
-    else:
-        speaker_ok = speaker is not None and gold["speaker"] in speaker["text"]
-    return (
-        speaker_ok
-        and gold["cue"] in found["cue"]["text"]
-        and gold["content"] in found["content"]["text"]
-        and ("speaker_name" not in gold or gold["speaker_name"] == found["speaker_name"])
-        and ("kind" not in gold or gold["kind"] == found["kind"])
-    )
-
-
-def missing(name: str, analysis: dict[str, Any]) -> list[dict[str, Any]]:
-    found = analysis["attributions"]
-    return [g for g in expected(name)["attributions"] if not any(matches(f, g) for f in found)]
-
-
-def spurious(name: str, analysis: dict[str, Any]) -> list[dict[str, Any]]:
-    golds = expected(name)["attributions"]
-    return [f for f in analysis["attributions"] if not any(matches(f, g) for g in golds)]
-
-
-def entity_problems(name: str, analysis: dict[str, Any]) -> list[str]:
-    text = text_of(name)
-    entities = analysis["entities"]
-    problems = []
-    for gold in expected(name)["entities"]:
-        labels = set(gold["labels"])
-        exact = False
-        for occurrence in re.finditer(rf"(?<!\w){re.escape(gold['text'])}(?!\w)", text):
-            start, end = occurrence.span()
-            cover = [e for e in entities if e["start"] <= start and end <= e["end"]]
-            if not any(e["label"] in labels for e in cover):
-                got = [(e["text"], e["label"]) for e in cover]
-                problems.append(f"{gold['text']!r} at {start}: {got or 'no entity'}")
-            exact = exact or any(
-                e["label"] in labels
-                and e["end"] == end
-                and (e["start"] == start or text[e["start"] : start].islower())
-                for e in cover
-            )
-        if not exact:
-            problems.append(f"{gold['text']!r}: never an entity of its own")
-    return problems
 
 
 @pytest.mark.parametrize("name", CASES)
