@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta, timezone, tzinfo
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
+from typing import Any
 from zoneinfo import ZoneInfo
 
 MAX_CAPTURE_BYTES = 2 * 1024 * 1024
@@ -21,60 +22,217 @@ BOILERPLATE_LINES = {
     "skip to content",
     "skip to main content",
     "skip to navigation",
+    "skip links",
+    "navigation menu",
     "menu",
     "search",
     "share",
+    "save",
     "share this article",
+    "share this story",
+    "share this",
     "advertisement",
+    "sponsored",
     "subscribe",
     "sign in",
+    "sign up",
     "log in",
-    "read more",
-    "related articles",
+    "register",
     "print",
     "comments",
+    "copy link",
+    "email this article",
+    "listen to this article",
+    "listen to article",
+    "listen",
+    "live",
+    "live tv",
+    "reuse this content",
+    "accept all",
+    "accept all cookies",
+    "reject all",
+    "manage preferences",
+    "manage cookie settings",
+    "cookie settings",
+    "join the conversation",
+    "close",
 }
-
+# Headings that open a list of links inside or after the article.
+_LINK_HEADINGS = {
+    "read more",
+    "related",
+    "related articles",
+    "related stories",
+    "related content",
+    "related news",
+    "also read",
+    "read also",
+    "see also",
+    "further reading",
+    "watch",
+    "must read",
+    "don't miss",
+}
+# Headings that start the page's trailing matter: nothing after them is article text.
+_TAIL_HEADINGS = {
+    "most popular",
+    "most read",
+    "most viewed",
+    "more on this story",
+    "related topics",
+    "explore more on these topics",
+    "you may also like",
+    "you might also like",
+    "recommended",
+    "recommended for you",
+    "read next",
+    "up next",
+    "latest news",
+    "latest stories",
+    "top stories",
+    "trending",
+    "trending now",
+    "about the author",
+    "about the authors",
+    "topics",
+    "tags",
+}
+_TAIL_PREFIXES = ("more from ", "more stories", "more in ")
+_SOCIAL_WORDS = (
+    r"share|facebook|twitter|x|linkedin|email|e-mail|whatsapp|telegram|reddit|"
+    r"pinterest|messenger|flipboard|print|copy link|copy|link|save|comment|comments|bluesky|threads"
+)
+_SOCIAL_LINE_RE = re.compile(rf"(?:(?:{_SOCIAL_WORDS})[\s,|·•/]*){{1,10}}")
+_FURNITURE_RES: tuple[re.Pattern[str], ...] = tuple(
+    re.compile(pattern, re.IGNORECASE)
+    for pattern in (
+        r"^skip to\b",
+        r"^share (?:on|via|to|this|with) \w+",
+        r"^advertisement\b.{0,40}$",
+        r"^scroll to continue",
+        r"^(?:we|this (?:web)?site) uses? cookies\b",
+        r"^(?:manage|accept|reject)\b.{0,20}\bcookies?\b",
+        r"^(?:sign up|subscribe|register)\b.{0,120}\b(?:newsletter|inbox|briefing|email)",
+        r"^get (?:the|our)\b.{0,120}\b(?:newsletter|delivered|inbox)",
+        r"^enter your email",
+        r"^by signing up\b",
+        r"^privacy notice:",
+        r"^after newsletter promotion$",
+        r"^save articles to read later",
+        r"^(?:read more|related|also read|read also|see also|read next|more|watch|"
+        r"recommended|must read|don't miss)\s*(?::|\||\u2014|-)\s*\S.{0,150}$",
+        r"^(?:tags|topics|filed under|keywords|categories|related topics)\s*:",
+        r"^(?:view |show |read |see )?(?:all )?\d* ?comments?(?:\s*\(\d+\))?$",
+        r"^(?:leave|post|add|write) a comment",
+        r"^(?:copyright\b|\u00a9|\(c\) \d{4})",
+        r"\ball rights reserved\b",
+        r"^(?:reporting|additional reporting|writing|editing|compiled|edited|"
+        r"produced) by\b.{0,200}$",
+        r"\bcontributed (?:to )?(?:this )?report(?:ing)?\.?$",
+        r"^our standards:",
+        r"purchase licensing rights$",
+        r"^\d+\s*(?:min|mins|minutes?)(?: read| listen)?$",
+        r"^reading time\b",
+        r"^the views expressed\b.{0,120}\bown\.?$",
+        r"^(?:follow|like) us on\b",
+    )
+)
+_BREADCRUMB_RE = re.compile(r"\S\s*(?:>|\u203a|\u00bb|\|)\s*\S")
+# A photo caption ends with its credit.
+_CREDIT = r"(?:AP|AA|AFP|Reuters|REUTERS|EPA|Getty Images|Getty|PA|ANP|Bloomberg|File)"
+_CAPTION_RES: tuple[re.Pattern[str], ...] = (
+    re.compile(r"^image (?:source|caption),", re.IGNORECASE),
+    re.compile(
+        r"\b(?:photo|photograph|image|picture|pictures|credit|video)s?\s*:\s*[^.:]{2,80}$",
+        re.IGNORECASE,
+    ),
+    re.compile(rf"[.!?]\s*\((?:{_CREDIT})(?: Photos?)?(?:\s*/\s*[^()]{{1,60}})?\)$"),
+    re.compile(rf"\((?:{_CREDIT}) Photos?(?:\s*/\s*[^()]{{1,60}})?\)$"),
+    re.compile(r"\bREUTERS/[\w .'\u2019-]+$"),
+    re.compile(r"\[[^\[\]]{0,60}/[^\[\]]{1,60}\]$"),
+)
 _MONTHS = (
     "January|February|March|April|May|June|July|August|September|October|November|December|"
     "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec"
 )
-# "May 14, 2024 10:34 PM", "May 14, 2024", "14 May 2024 22:34", "2024-05-14 22:34"
+_WEEKDAY = r"(?:(?:Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri|Sat|Sun)[a-z]*\.?,? )?"
+_TIME = r"\d{1,2}[:.]\d{2}(?: ?[AP]\.?M\.?)?"
+_ZONE = r"(?: \(?(?P<tz>[A-Z]{2,5}|(?:GMT|UTC)[+-]\d{1,2}(?::?\d{2})?)\)?)?"
+# "May 14, 2024 10:34 PM", "Mon 3 Jun 2024 17.01 BST", "2024-05-14T22:34:00Z",
+# "5:01 PM GMT+2, June 3, 2024"
 _DATE_PATTERNS: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
     (
         re.compile(
-            rf"^(?P<d>(?:{_MONTHS})\.? \d{{1,2}}, \d{{4}})(?:,? (?:at )?(?P<t>\d{{1,2}}:\d{{2}}(?: ?[AP]\.?M\.?)?))?"
-            r"(?: (?P<tz>[A-Z]{2,4}|GMT[+-]\d{1,2}|UTC[+-]?\d{0,2}))?$",
+            rf"^{_WEEKDAY}(?P<d>(?:{_MONTHS})\.? \d{{1,2}},? \d{{4}})"
+            rf"(?:,? (?:at |[-\u2013/] )?(?P<t>{_TIME}))?{_ZONE}$",
             re.IGNORECASE,
         ),
-        ("%B %d, %Y", "%b %d, %Y"),
+        ("%B %d, %Y", "%b %d, %Y", "%B %d %Y", "%b %d %Y"),
     ),
     (
         re.compile(
-            rf"^(?P<d>\d{{1,2}} (?:{_MONTHS})\.? \d{{4}})(?:,? (?P<t>\d{{1,2}}:\d{{2}}(?: ?[AP]\.?M\.?)?))?"
-            r"(?: (?P<tz>[A-Z]{2,4}|GMT[+-]\d{1,2}|UTC[+-]?\d{0,2}))?$",
+            rf"^{_WEEKDAY}(?P<d>\d{{1,2}} (?:{_MONTHS})\.? \d{{4}})"
+            rf"(?:,? (?:at |[-\u2013/] )?(?P<t>{_TIME}))?{_ZONE}$",
             re.IGNORECASE,
         ),
         ("%d %B %Y", "%d %b %Y"),
     ),
     (
-        re.compile(r"^(?P<d>\d{4}-\d{2}-\d{2})(?:[ T](?P<t>\d{2}:\d{2})(?::\d{2})?)?$"),
+        re.compile(
+            rf"^(?P<t>{_TIME}){_ZONE},? {_WEEKDAY}(?P<d>(?:{_MONTHS})\.? \d{{1,2}},? \d{{4}})$",
+            re.IGNORECASE,
+        ),
+        ("%B %d, %Y", "%b %d, %Y", "%B %d %Y", "%b %d %Y"),
+    ),
+    (
+        re.compile(
+            r"^(?P<d>\d{4}-\d{2}-\d{2})(?:[ T](?P<t>\d{2}:\d{2})(?::\d{2}(?:\.\d+)?)?)?"
+            r"(?: ?(?P<tz>Z|[+-]\d{2}:?\d{2}|UTC|GMT))?$"
+        ),
         ("%Y-%m-%d",),
     ),
 )
-_UPDATED_RE = re.compile(r"^(?:last )?updated(?: on| at)?\s*:?\s*(?P<rest>.+)$", re.IGNORECASE)
-_PUBLISHED_RE = re.compile(r"^(?:first )?published(?: on| at)?\s*:?\s*(?P<rest>.+)$", re.IGNORECASE)
+_UPDATED_RE = re.compile(
+    r"^(?:last )?(?:updated|modified|last modified)(?: on| at)?\s*:?\s*(?P<rest>.+)$",
+    re.IGNORECASE,
+)
+_PUBLISHED_RE = re.compile(
+    r"^(?:first )?(?:published|posted)(?: on| at)?\s*:?\s*(?P<rest>.+)$", re.IGNORECASE
+)
+_BARE_TIME_LABELS = {"published", "published on", "first published", "updated", "last updated"}
 _RELATIVE_TIME_RE = re.compile(
-    r"^(?:(?:last )?updated|published)\s*:?\s*(?:\d+|an?|one)\s+"
-    r"(?:second|minute|hour|day|week)s?\s+ago$",
+    r"^(?:(?:last )?updated\s*:?\s*|published\s*:?\s*)?(?:\d+|an?|one)\s+"
+    r"(?:second|minute|min|hour|hr|day|week)s?\s+ago$",
     re.IGNORECASE,
 )
 _SOURCE_RE = re.compile(r"^(?:source|sources|credit)\s*:\s*(?P<name>.{1,80})$", re.IGNORECASE)
-_BYLINE_RE = re.compile(r"^by\s+(?P<name>[^\W\d].{1,150})$", re.IGNORECASE)
+_BYLINE_RE = re.compile(
+    r"^(?:by|written by|words by|story by)\s*:?\s+(?P<name>[^\W\d].{1,150})$", re.IGNORECASE
+)
+_NAME_PART = r"(?:[A-Z][\w'\u2019.-]*|de|van|von|der|da|di|al|el|bin|le|la)"
+_PLACE = r"[A-Z][\w'\u2019-]+(?: [A-Z][\w'\u2019-]+)?"
+_NAME_RE = re.compile(rf"[A-Z][\w'\u2019.-]+(?: {_NAME_PART}){{1,3}}(?: in {_PLACE})?")
+_ROLE_RE = re.compile(
+    r"\b(?:correspondent|editor|reporter|writer|journalist|columnist|producer|analyst|"
+    r"contributor|staff|bureau chief|presenter)s?\b",
+    re.IGNORECASE,
+)
+_PART_SPLIT_RE = re.compile(r"\s*[|\u00b7\u2022]\s*")
 _URL_RE = re.compile(
     r"^(?:(?:url|canonical|canonical url|link)\s*:\s*)?(?P<url>https?://\S+)$", re.IGNORECASE
 )
+_CONTACT_RE = re.compile(
+    r"\b(?:reach (?:him|her|them) at|contact (?:him|her|them) at|follow (?:him|her|them) on)\b"
+    r"|[\w.+-]+@[\w-]+\.[\w.]+",
+    re.IGNORECASE,
+)
+# "KYIV, June 3 (Reuters) -", "GENEVA (AP) \u2014": the agency that filed the story.
+_DATELINE_AGENCY_RE = re.compile(
+    r"^[A-Z][A-Z .'\u2019-]*[A-Z](?:,[^()]{1,30})?\s+\((?P<agency>[A-Z][\w&. ]{0,20})\)\s*[-\u2013\u2014]"
+)
+_STARTS_SENTENCE_RE = re.compile(r"^[\"'\u201c\u2018(\[]?[A-Z0-9\u00c0-\u024f]")
 _TERMINAL = (".", "!", "?", '"', "\u201d", "\u2019", "'", ")", ":")
+_PROSE_END = (".", "!", "?", '"', "\u201d", "\u2019", ".)", ".'")
 
 
 class CaptureRefused(ValueError):
@@ -152,46 +310,63 @@ def _clean(line: str) -> str:
 
 
 def parse_stated_time(value: str, *, tz: tzinfo | None = None) -> datetime | None:
-    """Read a stated time ("May 14, 2024 10:34 PM") in the newsroom's zone; None if not a date."""
+    """Read a stated time ("May 14, 2024 10:34 PM") in the newsroom's zone; None if not a date.
+
+    A zone the text states unambiguously (UTC, GMT+1, Z, +02:00) wins over the
+    newsroom's zone.
+    """
     value = _clean(value).rstrip(".")
-    zone = tz or _newsroom_zone()
     for pattern, formats in _DATE_PATTERNS:
         match = pattern.match(value)
         if not match:
             continue
-        date_text = match.group("d").replace(".", "")
-        if date_text.lower().startswith("sept"):
-            date_text = "Sep" + date_text[4:]
+        date_text = re.sub(r"\.|,", "", match.group("d"))
+        date_text = re.sub(r"\bsept\b", "Sep", date_text, flags=re.IGNORECASE)
         day = None
         for fmt in formats:
             try:
-                day = datetime.strptime(date_text, fmt)
+                day = datetime.strptime(date_text, fmt.replace(",", ""))
                 break
             except ValueError:
                 continue
         if day is None:
             return None
-        time_text = (match.group("t") or "").replace(".", "").upper().replace(" ", "")
-        if time_text:
-            fmt = "%I:%M%p" if time_text.endswith(("AM", "PM")) else "%H:%M"
-            try:
-                clock = datetime.strptime(time_text, fmt)
-            except ValueError:
-                return None
-            day = day.replace(hour=clock.hour, minute=clock.minute)
-        return day.replace(tzinfo=_stated_zone(match.groupdict().get("tz")) or zone)
+        if match.group("t") and (clock := _clock(match.group("t"))) is None:
+            return None
+        if match.group("t"):
+            day = day.replace(hour=clock[0], minute=clock[1])
+        zone = _stated_zone(match.groupdict().get("tz")) or tz or _newsroom_zone()
+        return day.replace(tzinfo=zone)
     return None
 
 
+def _clock(text: str) -> tuple[int, int] | None:
+    """ "10:34 PM", "5:01 p.m.", "17.01" -> (hour, minute)."""
+    m = re.fullmatch(r"(\d{1,2})[:.](\d{2}) ?(?:([ap])\.?m\.?)?", text.strip(), re.IGNORECASE)
+    if not m:
+        return None
+    hour, minute = int(m[1]), int(m[2])
+    if m[3]:
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if m[3].lower() == "p" else 0)
+    if hour > 23 or minute > 59:
+        return None
+    return hour, minute
+
+
 def _stated_zone(label: str | None) -> tzinfo | None:
-    """A zone the capture states unambiguously (UTC, GMT, GMT+1, UTC-5); else None."""
+    """A zone the capture states unambiguously (UTC, GMT, GMT+1, UTC-5, Z, +02:00); else None."""
     if not label:
         return None
-    m = re.fullmatch(r"(?:UTC|GMT)(?:([+-])(\d{1,2}))?", label.upper())
-    if not m:
+    label = label.upper()
+    if label == "Z":
+        return UTC
+    m = re.fullmatch(r"(?:UTC|GMT)?(?:([+-])(\d{1,2})(?::?(\d{2}))?)?", label)
+    if not m or (not m[1] and label not in ("UTC", "GMT")):
         return None  # abbreviations such as EST or BST are ambiguous: use the newsroom's
-    hours = int(m[2] or 0) * (-1 if m[1] == "-" else 1)
-    return timezone(timedelta(hours=hours))
+    sign = -1 if m[1] == "-" else 1
+    return timezone(sign * timedelta(hours=int(m[2] or 0), minutes=int(m[3] or 0)))
 
 
 def _newsroom_zone() -> tzinfo:
@@ -203,7 +378,245 @@ def _newsroom_zone() -> tzinfo:
         return ZoneInfo("UTC")
 
 
-def _blocks(lines: list[str]) -> list[list[str]]:
+def _is_prose(line: str) -> bool:
+    """A line that reads as article text: it ends a sentence."""
+    return line.rstrip().endswith(_PROSE_END)
+
+
+def _words(line: str) -> int:
+    return len(line.split())
+
+
+def furniture_kind(line: str) -> str | None:
+    """Classify one cleaned line as page furniture, or None for possible article text.
+
+    Kinds: "line" (drop this line), "caption" (a photo caption with its
+    credit), "links" (a "Related"/"Read more" heading: the headline-like lines
+    after it go too) and "tail" (a heading such as "Most read" or "About the
+    author" that starts the page's trailing matter: everything after it goes).
+    """
+    lower = line.lower().rstrip(" :")
+    if lower in _TAIL_HEADINGS or lower.startswith(_TAIL_PREFIXES):
+        return "tail"
+    if lower in _LINK_HEADINGS:
+        return "links"
+    if lower in BOILERPLATE_LINES or _SOCIAL_LINE_RE.fullmatch(lower):
+        return "line"
+    if any(pattern.search(line) for pattern in _FURNITURE_RES):
+        return "line"
+    if _words(line) <= 12 and _BREADCRUMB_RE.search(line) and not _is_prose(line):
+        return "line"
+    if _words(line) <= 70 and any(pattern.search(line) for pattern in _CAPTION_RES):
+        return "caption"
+    return None
+
+
+@dataclass
+class _Header:
+    """What the lines above the article text say."""
+
+    title: str = ""
+    byline: str = ""
+    standfirst: str = ""
+    published: datetime | None = None
+    updated: datetime | None = None
+    end: int = 0  # index of the first body line
+    dropped: list[int] = field(default_factory=list)  # navigation, furniture
+
+
+def _stated(line: str, *, tz: tzinfo | None) -> tuple[str, datetime] | None:
+    """("published" | "updated", time) for a stated-time line, else None."""
+    if m := _UPDATED_RE.match(line):
+        when = parse_stated_time(m["rest"], tz=tz)
+        return ("updated", when) if when else None
+    if m := _PUBLISHED_RE.match(line):
+        when = parse_stated_time(m["rest"], tz=tz)
+        return ("published", when) if when else None
+    when = parse_stated_time(line, tz=tz)
+    return ("published", when) if when else None
+
+
+def _marker(
+    line: str, following: str, *, tz: tzinfo | None, names: bool = True
+) -> dict[str, Any] | None:
+    """What a header line states (byline, times), or None if it is no byline/dateline.
+
+    A line may hold several parts ("By A | June 3, 2024"); ``following`` is the
+    next header line, which can complete a bare "Published" or give a byline's
+    role ("Katy Austin" / "Transport correspondent"). A bare name counts as a
+    byline only when ``names`` (a headline was seen above it) and a role or a
+    stated time comes with it.
+    """
+    if line.lower().rstrip(" :") in _BARE_TIME_LABELS:
+        found = _stated(f"{line} {following}", tz=tz)
+        return {found[0]: found[1], "consumes_next": True} if found else None
+    if _is_prose(line) and not _ROLE_RE.search(line):
+        line = line.rstrip(".")
+        if _is_prose(line):
+            return None
+    result: dict[str, Any] = {}
+    parts = _PART_SPLIT_RE.split(line)
+    for pos, part in enumerate(parts):
+        if stated := _stated(part, tz=tz):
+            result.setdefault(stated[0], stated[1])
+        elif (m := _BYLINE_RE.match(part)) and m["name"][0].isupper() and _words(part) <= 12:
+            result.setdefault("byline", m["name"])
+        elif pos > 0 and "byline" in result and _ROLE_RE.search(part) and _words(part) <= 6:
+            continue  # "Daniel Ortiz | Reporter"
+        elif pos == 0 and names and _NAME_RE.fullmatch(part):
+            rest = " ".join(parts[1:])
+            if rest and _ROLE_RE.search(rest):
+                result["byline"] = part
+            elif not rest and _ROLE_RE.search(following) and _words(following) <= 6:
+                result.update(byline=part, consumes_next=True)
+            elif not rest and _stated(following, tz=tz):
+                result["byline"] = part
+            else:
+                return None
+        else:
+            return None
+    return result or None
+
+
+def _clean_byline(name: str) -> str:
+    name = _PART_SPLIT_RE.split(name)[0]
+    name = re.sub(r" in (?:[A-Z][\w'\u2019-]+ ?){1,3}$", "", name.strip())
+    return name.strip(" ,")
+
+
+def _read_header(lines: list[str], *, tz: tzinfo | None) -> _Header:
+    """Find the title, byline, times and standfirst above the article text.
+
+    The header ends at the first line that reads as prose (a sentence) unless
+    a byline or a stated time follows within three lines (then that sentence
+    was a standfirst). The title is the line just above the first byline or
+    dateline (a repeated title counts once); a longer line between them is the
+    standfirst. Short lines above the title are navigation. Without a byline
+    or dateline, the title is the first line of four words or more.
+    """
+    header = _Header()
+    content = [i for i, line in enumerate(lines) if line]
+    kept: list[int] = []  # header lines that are not furniture
+    markers: dict[int, dict[str, Any]] = {}
+    consumed: set[int] = set()
+    seen_headline = False
+    header.end = len(lines)
+    for n, i in enumerate(content):
+        line = lines[i]
+        if i in consumed:
+            continue
+        next_at = next(
+            (
+                content[k]
+                for k in range(n + 1, len(content))
+                if not furniture_kind(lines[content[k]])
+            ),
+            None,
+        )
+        following = lines[next_at] if next_at is not None else ""
+        marker = _marker(line, following, tz=tz, names=seen_headline)
+        if marker is None and (
+            furniture_kind(line) or _RELATIVE_TIME_RE.match(line) or _is_footer(line, tz=tz)
+        ):
+            header.dropped.append(i)
+            continue
+        if marker is not None:
+            markers[i] = marker
+            kept.append(i)
+            if marker.get("consumes_next") and next_at is not None:
+                consumed.add(next_at)
+                header.dropped.append(next_at)
+            continue
+        if _ends_header(line) and not any(
+            _marker(lines[j], "", tz=tz, names=False) and not _is_footer(lines[j], tz=tz)
+            for j in content[n + 1 : n + 4]
+        ):
+            while i - 1 in kept and i - 1 not in markers and line[:1].islower():
+                i, line = i - 1, lines[i - 1]  # the sentence began on the line above
+                kept.remove(i)
+            header.end = i
+            break
+        kept.append(i)
+        seen_headline = seen_headline or _is_headline(line)
+
+    if not kept:
+        return header
+    first_marker = next((pos for pos, i in enumerate(kept) if i in markers), None)
+    above = kept[:first_marker] if first_marker is not None else list(kept)
+    # A repeated title counts once.
+    deduped: list[int] = []
+    for i in above:
+        if deduped and lines[deduped[-1]] == lines[i]:
+            continue
+        deduped.append(i)
+    if first_marker is not None and deduped:
+        title_at = len(deduped) - 1
+        if title_at >= 1 and _is_standfirst_line(lines[deduped[-1]]):
+            candidate = lines[deduped[-2]]
+            if _is_headline(candidate):
+                title_at -= 1
+                header.standfirst = lines[deduped[-1]]
+    else:
+        title_at = next((pos for pos, i in enumerate(deduped) if _words(lines[i]) >= 4), 0)
+    if deduped:
+        header.title = lines[deduped[title_at]]
+        header.dropped.extend(i for i in deduped[:title_at])
+        rest_above = deduped[title_at + 1 :]
+        if rest_above and not header.standfirst and _words(lines[rest_above[0]]) >= 5:
+            header.standfirst = lines[rest_above[0]]
+            rest_above = rest_above[1:]
+        header.dropped.extend(i for i in rest_above if lines[i] != header.standfirst)
+    for marker in markers.values():
+        if "byline" in marker and not header.byline:
+            header.byline = _clean_byline(marker["byline"])
+        if "published" in marker and header.published is None:
+            header.published = marker["published"]
+        if "updated" in marker and header.updated is None:
+            header.updated = marker["updated"]
+    # Lines after the byline/dateline and before the text: a standfirst, else furniture.
+    above_set = set(above)
+    after = [i for i in kept if i not in markers and i not in above_set]
+    for i in after:
+        if not header.standfirst and _words(lines[i]) >= 5:
+            header.standfirst = lines[i]
+        else:
+            header.dropped.append(i)
+    return header
+
+
+def _ends_header(line: str) -> bool:
+    """The first sentence of the text (a short question is more likely the title)."""
+    words = _words(line)
+    return _is_prose(line) and words >= 2 and not (line.endswith("?") and words < 15)
+
+
+def _is_headline(line: str) -> bool:
+    words = line.split()
+    if len(words) < 4 or line.endswith("."):
+        return False
+    return len(words) >= 7 or any(w[:1].islower() for w in words[1:])
+
+
+def _is_standfirst_line(line: str) -> bool:
+    return _words(line) >= 8 or _is_prose(line)
+
+
+def _is_footer(line: str, *, tz: tzinfo | None) -> bool:
+    """A "Source: ..." or "Last Updated: ..." line, read wherever it appears."""
+    if _SOURCE_RE.match(line):
+        return True
+    m = _UPDATED_RE.match(line)
+    return bool(m and line.lower().startswith("last") and parse_stated_time(m["rest"], tz=tz))
+
+
+def _paragraphs(lines: list[str]) -> list[str]:
+    """Blocks of lines (split at blank lines) -> paragraphs.
+
+    Inside a block, a line that ends a sentence followed by one that starts
+    like a sentence is a paragraph break (captures that separate paragraphs by
+    single newlines), unless the block is hard-wrapped (three or more lines of
+    about the same width, most not ending a sentence), whose lines are joined.
+    """
     blocks: list[list[str]] = []
     current: list[str] = []
     for line in lines:
@@ -214,111 +627,113 @@ def _blocks(lines: list[str]) -> list[list[str]]:
             current = []
     if current:
         blocks.append(current)
-    return blocks
+    paragraphs: list[str] = []
+    for block in blocks:
+        widths = [len(line) for line in block[:-1]]
+        ends = sum(1 for line in block[:-1] if _is_prose(line))
+        wrapped = (
+            len(block) >= 3
+            and 50 <= max(widths) <= 100
+            and min(widths) >= 0.7 * max(widths)
+            and ends < len(widths) / 2
+        )
+        paragraph = [block[0]]
+        for line in block[1:]:
+            if not wrapped and _is_prose(paragraph[-1]) and _STARTS_SENTENCE_RE.match(line):
+                paragraphs.append(" ".join(paragraph))
+                paragraph = [line]
+            else:
+                paragraph.append(line)
+        paragraphs.append(" ".join(paragraph))
+    return paragraphs
+
+
+def _is_author_bio(paragraph: str, byline: str) -> bool:
+    """A closing note about the writer: "Jane Doe covers ...", "Reach her at ..."."""
+    if _CONTACT_RE.search(paragraph):
+        return True
+    names = [n.strip() for n in re.split(r",| and ", byline) if _NAME_RE.fullmatch(n.strip())]
+    return any(
+        re.match(rf"{re.escape(name)} (?:is|was|covers|writes|reports|has)\b", paragraph)
+        for name in names
+    )
 
 
 def parse_capture(text: str, *, tz: tzinfo | None = None) -> CaptureDraft:
-    """Parse a plain-text page capture like the seed article.
+    """Parse a plain-text page capture (all the text of a news page, pasted).
 
-    Header: the title (often twice), "By ...", the stated publication time and
-    a standfirst; then body paragraphs separated by blank lines; footer lines
-    such as "Source: AFP" and "Last Updated: Jun 3, 2024 5:01 PM".
+    Header: navigation, the title (often twice), a byline, stated times and a
+    standfirst; then the body paragraphs; then trailing matter. Page furniture
+    (share buttons, captions, "Read more" links, newsletter and cookie prompts,
+    tag lists, copyright, agency trailers, author bios) is left out of the body
+    and listed in ``boilerplate_lines``; "Source: ..." and "Last Updated: ..."
+    are read wherever they are. A saved HTML page goes to ``parse_html``.
     """
+    if looks_like_html(text):
+        return parse_html(text, tz=tz)
     raw_lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    title = byline = standfirst = credited = canonical = ""
-    published: datetime | None = None
-    updated: datetime | None = None
-    boilerplate: list[str] = []
-    kept: list[str] = []  # content lines, "" for paragraph breaks
-    navigation = _navigation_lines(raw_lines, tz=tz)
-
-    for index, raw in enumerate(raw_lines):
-        line = _clean(raw)
+    lines = [_clean(raw) for raw in raw_lines]
+    canonical = ""
+    for i, line in enumerate(lines):
+        if not line:
+            continue
+        if m := _URL_RE.match(line):
+            canonical, lines[i] = m["url"], ""
+        break
+    header = _read_header(lines, tz=tz)
+    boilerplate = set(header.dropped)
+    credited = ""
+    updated = header.updated
+    kept: list[str] = []
+    mode = ""  # "links": skipping a list of headlines; "tail": the page's trailing matter
+    for i in range(header.end, len(lines)):
+        line = lines[i]
         if not line:
             kept.append("")
+            if mode == "links" and kept[-2:] == ["", ""]:
+                mode = ""
             continue
-        lower = line.lower()
-        if lower in BOILERPLATE_LINES or index in navigation or _RELATIVE_TIME_RE.match(line):
-            boilerplate.append(raw.strip())
+        if m := _SOURCE_RE.match(line):
+            credited = credited or m["name"].strip()
+            boilerplate.add(i)
             continue
         if (m := _UPDATED_RE.match(line)) and (when := parse_stated_time(m["rest"], tz=tz)):
             updated = when
-            boilerplate.append(raw.strip())
+            boilerplate.add(i)
             continue
-        if (m := _SOURCE_RE.match(line)) and not credited:
-            credited = m["name"].strip()
-            boilerplate.append(raw.strip())
+        kind = furniture_kind(line) or ("line" if _RELATIVE_TIME_RE.match(line) else None)
+        if kind in ("links", "tail"):
+            mode = kind if mode != "tail" else mode
+        if kind or mode == "tail" or (mode == "links" and not _is_prose(line)):
+            boilerplate.add(i)
             continue
-        if (m := _URL_RE.match(line)) and not canonical and not title:
-            canonical = m["url"]
-            continue
-        if not title:
-            title = line
-            continue
-        if line == title and not byline and published is None:
-            continue  # the title repeated under the navigation
-        if not byline and published is None and (m := _BYLINE_RE.match(line)):
-            byline = m["name"].strip()
-            continue
-        if published is None and not any(kept):
-            when = parse_stated_time(line, tz=tz)
-            if when is None and (m := _PUBLISHED_RE.match(line)):
-                when = parse_stated_time(m["rest"], tz=tz)
-            if when is not None:
-                published = when
-                continue
+        mode = ""
         kept.append(line)
 
-    paragraphs = [" ".join(block) for block in _blocks(kept)]
-    if len(paragraphs) >= 2 and _is_standfirst(paragraphs[0]):
+    paragraphs = _paragraphs(kept)
+    while paragraphs and (
+        not _is_prose(paragraphs[-1]) or _is_author_bio(paragraphs[-1], header.byline)
+    ):
+        paragraphs.pop()  # headline lists and author notes after the last paragraph
+    standfirst = header.standfirst
+    if not standfirst and len(paragraphs) >= 2 and _is_standfirst(paragraphs[0]):
         standfirst = paragraphs.pop(0)
+    if not credited and paragraphs and (m := _DATELINE_AGENCY_RE.match(paragraphs[0])):
+        credited = m["agency"]
+    title = header.title
+    if not title and paragraphs:  # a body with no header: name it by its first sentence
+        title = re.split(r"(?<=[.!?])\s", paragraphs[0], maxsplit=1)[0][:200]
     return CaptureDraft(
         title=title,
         body="\n\n".join(paragraphs),
         standfirst=standfirst,
-        byline=byline,
-        published=published,
+        byline=header.byline,
+        published=header.published,
         last_updated=updated,
         credited_source=credited,
         canonical_url=canonical,
-        boilerplate_lines=tuple(boilerplate),
+        boilerplate_lines=tuple(raw_lines[i].strip() for i in sorted(boilerplate)),
     )
-
-
-def _is_header_marker(line: str, *, tz: tzinfo | None) -> bool:
-    """A byline or a stated publication time: what follows a headline."""
-    if _BYLINE_RE.match(line) or parse_stated_time(line, tz=tz) is not None:
-        return True
-    m = _PUBLISHED_RE.match(line)
-    return bool(m and parse_stated_time(m["rest"], tz=tz))
-
-
-def _navigation_lines(raw_lines: list[str], *, tz: tzinfo | None) -> set[int]:
-    """Short lines above the headline (section names, menus) in a capture's header.
-
-    The headline is the line just above the byline or the stated time (a
-    repeated headline counts once); short lines before it are page furniture.
-    """
-    head: list[tuple[int, str]] = []
-    for index, raw in enumerate(raw_lines):
-        line = _clean(raw)
-        if not line or line.lower() in BOILERPLATE_LINES or _URL_RE.match(line):
-            continue
-        head.append((index, line))
-        if len(head) >= 12:
-            break
-    marker = next(
-        (pos for pos, (_, line) in enumerate(head) if _is_header_marker(line, tz=tz)), None
-    )
-    if not marker:
-        return set()
-    title_pos = marker - 1
-    while title_pos > 0 and head[title_pos - 1][1] == head[title_pos][1]:
-        title_pos -= 1
-    before = head[:title_pos]
-    if any(len(line.split()) > 8 for _, line in before):
-        return set()
-    return {index for index, _ in before}
 
 
 def _is_standfirst(paragraph: str) -> bool:
@@ -328,7 +743,13 @@ def _is_standfirst(paragraph: str) -> bool:
 
 
 def parse_html(html: str, *, tz: tzinfo | None = None) -> CaptureDraft:
-    """Parse a saved HTML page with trafilatura (metadata + main text)."""
+    """Parse a saved HTML page: trafilatura for the main text, the page's own meta for the rest.
+
+    The stated times come from ``article:published_time``/``modified_time``
+    meta tags, else from the byline/dateline lines under the ``<h1>`` (which
+    also give the byline when there is no author meta). The paragraphs pass
+    the same furniture rules as a plain-text capture.
+    """
     import trafilatura
 
     doc = trafilatura.bare_extraction(
@@ -342,21 +763,62 @@ def parse_html(html: str, *, tz: tzinfo | None = None) -> CaptureDraft:
         return CaptureDraft(title="", body="")
     doc = doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)
     text = doc.get("text") or ""
-    paragraphs = [_clean(p) for p in text.split("\n") if _clean(p)]
     title = _clean(doc.get("title") or "")
+    description = _clean(doc.get("description") or "")
+    paragraphs = [p for p in (_clean(p) for p in text.split("\n")) if p and not furniture_kind(p)]
     if paragraphs and paragraphs[0] == title:
         paragraphs.pop(0)
-    description = _clean(doc.get("description") or "")
     if paragraphs and description and paragraphs[0] == description:
         paragraphs.pop(0)
-    published = parse_stated_time(doc.get("date") or "", tz=tz) if doc.get("date") else None
-    author = _clean(doc.get("author") or "")
+    while paragraphs and not _is_prose(paragraphs[-1]):
+        paragraphs.pop()
+    meta, lines = _html_meta_and_header(html)
+    byline = _clean(doc.get("author") or "")
+    published = parse_stated_time(meta.get("published", ""), tz=tz)
+    updated = parse_stated_time(meta.get("modified", ""), tz=tz)
+    for n, line in enumerate(lines):
+        marker = _marker(line, lines[n + 1] if n + 1 < len(lines) else "", tz=tz) or {}
+        byline = byline or _clean_byline(marker.get("byline", ""))
+        published = published or marker.get("published")
+        updated = updated or marker.get("updated")
+    if published is None and doc.get("date"):
+        published = parse_stated_time(doc["date"], tz=tz)
+    if updated is not None and published is not None and updated <= published:
+        updated = None
     return CaptureDraft(
         title=title,
         body="\n\n".join(paragraphs),
         standfirst=description,
-        byline=author,
+        byline=byline,
         published=published,
+        last_updated=updated,
         credited_source=_clean(doc.get("sitename") or ""),
         canonical_url=doc.get("url") or "",
     )
+
+
+def _html_meta_and_header(html: str) -> tuple[dict[str, str], list[str]]:
+    """The article's time meta tags, and the short text lines just under its ``<h1>``."""
+    import lxml.html
+
+    try:
+        root = lxml.html.fromstring(html)
+    except (ValueError, lxml.etree.ParserError):
+        return {}, []
+    meta: dict[str, str] = {}
+    for element in root.iter("meta"):
+        name = (element.get("property") or element.get("name") or "").lower()
+        if name in ("article:published_time", "datepublished", "og:published_time"):
+            meta.setdefault("published", element.get("content") or "")
+        elif name in ("article:modified_time", "og:updated_time", "datemodified"):
+            meta.setdefault("modified", element.get("content") or "")
+    lines: list[str] = []
+    h1 = next(root.iter("h1"), None)
+    if h1 is not None:
+        for element in h1.itersiblings():
+            line = _clean(element.text_content())
+            if line and _words(line) <= 20:
+                lines.append(line)
+            if len(lines) >= 6 or _words(line) > 20:
+                break
+    return meta, lines
