@@ -14,8 +14,8 @@ The alignment is near-linear in the number of sentences:
 3. inside each gap between in-place matches, the unmatched sentences are
    paired by word similarity: candidate pairs (all of a small gap; near the
    diagonal or sharing rare words in a large one), splits (one old sentence ->
-   two consecutive new ones) and merges (two consecutive old -> one new) are
-   scored, and the heaviest chain in order on both sides is kept;
+   two or three consecutive new ones) and merges (two or three consecutive
+   old -> one new) are scored, and the heaviest chain in order on both sides is kept;
 4. sentences still unmatched are paired through an inverted index of their
    rarest words ("moved" and edited, or "changed" when the pair fits in place).
 """
@@ -54,6 +54,8 @@ MOVED_SIMILARITY_THRESHOLD = 0.6
 #: Each half of a split (or merge) must share this share of its words with the
 #: sentence on the other side.
 PART_CONTAINMENT = 0.5
+#: A split (or merge) covers at most this many consecutive sentences.
+MAX_PARTS = 3
 #: Gaps up to this many sentence pairs are scored exhaustively; in larger ones
 #: only pairs near the diagonal or sharing rare words (never all pairs).
 FULL_GAP_CELLS = 1024
@@ -295,6 +297,21 @@ class _Chain:
         self.op_new = [entry[2] for entry in merged]
 
 
+def _runs_through(indices: Sequence[int], at: int) -> Iterable[tuple[int, int]]:
+    """Runs of 2 .. MAX_PARTS consecutive sentences holding ``indices[at]``.
+
+    Yields ``(first position in indices, length)``; the sentences of a run are
+    consecutive in the text, not only in ``indices``.
+    """
+    for parts in range(2, MAX_PARTS + 1):
+        for first in range(at - parts + 1, at + 1):
+            last = first + parts - 1
+            if first < 0 or last >= len(indices):
+                continue
+            if indices[last] - indices[first] == parts - 1:
+                yield first, parts
+
+
 class _Aligner:
     def __init__(self, old: Sequence[str], new: Sequence[str]) -> None:
         self.old = old
@@ -412,20 +429,22 @@ class _Aligner:
                 found.extend(self._align_gap(free_old[o1:o2], free_new[n1:n2]))
         self.chain.extend(found)
 
-    def _split_score(self, i: int, j: int) -> float:
+    def _split_score(self, i: int, j: int, parts: int) -> float:
+        """Old ``i`` split into new ``j .. j + parts - 1``: score, or -1."""
         whole = self.old_words(i)
-        first, second = self.new_words(j), self.new_words(j + 1)
-        if not (_contained(first, whole) and _contained(second, whole)):
+        pieces = [self.new_words(j + k) for k in range(parts)]
+        if not all(_contained(piece, whole) for piece in pieces):
             return -1.0
-        score = _dice(whole, first | second)
+        score = _dice(whole, frozenset().union(*pieces))
         return score if score >= SIMILARITY_THRESHOLD else -1.0
 
-    def _merge_score(self, i: int, j: int) -> float:
+    def _merge_score(self, i: int, j: int, parts: int) -> float:
+        """Old ``i .. i + parts - 1`` merged into new ``j``: score, or -1."""
         whole = self.new_words(j)
-        first, second = self.old_words(i), self.old_words(i + 1)
-        if not (_contained(first, whole) and _contained(second, whole)):
+        pieces = [self.old_words(i + k) for k in range(parts)]
+        if not all(_contained(piece, whole) for piece in pieces):
             return -1.0
-        score = _dice(first | second, whole)
+        score = _dice(frozenset().union(*pieces), whole)
         return score if score >= SIMILARITY_THRESHOLD else -1.0
 
     def _gap_candidates(self, olds: list[int], news: list[int]) -> set[tuple[int, int]]:
@@ -455,8 +474,8 @@ class _Aligner:
         """
         # items: (old first, old last, new first, new last, weight, kind)
         items: list[tuple[int, int, int, int, float, str]] = []
-        seen_split: set[int] = set()
-        seen_merge: set[int] = set()
+        seen_split: set[tuple[int, int, int]] = set()
+        seen_merge: set[tuple[int, int, int]] = set()
         for a, b in sorted(self._gap_candidates(olds, news)):
             old_words, new_words = self.old_words(olds[a]), self.new_words(news[b])
             shared = len(old_words & new_words)
@@ -465,22 +484,25 @@ class _Aligner:
             score = 2.0 * shared / (len(old_words) + len(new_words))
             if score >= SIMILARITY_THRESHOLD:
                 items.append((a, a, b, b, score, "pair"))
-            # a split of old a into news (b - 1, b) or (b, b + 1) needs new b inside old a
-            for c in (b - 1, b) if shared >= PART_CONTAINMENT * len(new_words) else ():
-                key = a * len(news) + c
-                if 0 <= c < len(news) - 1 and news[c + 1] == news[c] + 1 and key not in seen_split:
-                    seen_split.add(key)
-                    score = self._split_score(olds[a], news[c])
-                    if score >= 0:
-                        items.append((a, a, c, c + 1, score, "split"))
+            # a split of old a into consecutive news c .. c + parts - 1 around b
+            # needs new b inside old a
+            if shared >= PART_CONTAINMENT * len(new_words):
+                for c, parts in _runs_through(news, b):
+                    key = (a, c, parts)
+                    if key not in seen_split:
+                        seen_split.add(key)
+                        score = self._split_score(olds[a], news[c], parts)
+                        if score >= 0:
+                            items.append((a, a, c, c + parts - 1, score, "split"))
             # and a merge into new b needs old a inside new b
-            for c in (a - 1, a) if shared >= PART_CONTAINMENT * len(old_words) else ():
-                key = c * len(news) + b
-                if 0 <= c < len(olds) - 1 and olds[c + 1] == olds[c] + 1 and key not in seen_merge:
-                    seen_merge.add(key)
-                    score = self._merge_score(olds[c], news[b])
-                    if score >= 0:
-                        items.append((c, c + 1, b, b, score, "merge"))
+            if shared >= PART_CONTAINMENT * len(old_words):
+                for c, parts in _runs_through(olds, a):
+                    key = (c, b, parts)
+                    if key not in seen_merge:
+                        seen_merge.add(key)
+                        score = self._merge_score(olds[c], news[b], parts)
+                        if score >= 0:
+                            items.append((c, c + parts - 1, b, b, score, "merge"))
         if not items:
             return []
         items.sort(key=lambda item: (item[0], item[2], item[1], item[3]))
@@ -510,35 +532,37 @@ class _Aligner:
         k = max(range(len(items)), key=lambda index: (total[index], -index))
         entries: list[tuple[int, int, int]] = []
         while k >= 0:
-            a, _, b, _, _, kind = items[k]
+            a, a_last, b, b_last, _, kind = items[k]
             o, w = olds[a], news[b]
             if kind == "pair":
                 self._record(self._pair_op(o, w, moved=False), [o], [w])
                 entries.append((o, w, w))
             elif kind == "split":
-                joined = f"{self.new[w]} {self.new[w + 1]}"
+                parts = list(range(w, w + b_last - b + 1))
+                joined = " ".join(self.new[j] for j in parts)
                 op = {
                     "op": "changed",
                     "old": o,
                     "new": w,
                     "changed": True,
                     "tokens": word_diff(self.old[o], joined),
-                    "split": [w, w + 1],
+                    "split": parts,
                 }
-                self._record(op, [o], [w, w + 1])
-                entries.extend([(o, w, w), (o, w + 1, w)])
+                self._record(op, [o], parts)
+                entries.extend((o, j, w) for j in parts)
             else:
-                joined = f"{self.old[o]} {self.old[o + 1]}"
+                parts = list(range(o, o + a_last - a + 1))
+                joined = " ".join(self.old[i] for i in parts)
                 op = {
                     "op": "changed",
                     "old": o,
                     "new": w,
                     "changed": True,
                     "tokens": word_diff(joined, self.new[w]),
-                    "merged": [o, o + 1],
+                    "merged": parts,
                 }
-                self._record(op, [o, o + 1], [w])
-                entries.extend([(o, w, w), (o + 1, w, w)])
+                self._record(op, parts, [w])
+                entries.extend((i, w, w) for i in parts)
             k = back[k]
         return entries
 
@@ -592,8 +616,9 @@ def align(old: Sequence[str], new: Sequence[str]) -> list[Op]:
     """Align two lists of sentences; ops in reading order of the new text.
 
     Each op is ``{"op", "old", "new", "changed", "tokens"}`` with sentence
-    indices (None on the missing side); a split carries ``"split": [j, j+1]``
-    (new indices), a merge ``"merged": [i, i+1]`` (old indices).
+    indices (None on the missing side); a split carries ``"split": [j, j+1, ...]``
+    (all the new indices, up to ``MAX_PARTS``), a merge ``"merged": [i, i+1, ...]``
+    (old indices).
     """
     return _Aligner(old, new).run()
 
@@ -685,11 +710,33 @@ def _span(text: str, span: Mapping[str, Any] | None) -> Span | None:
     return {"start": start, "end": end, "text": quoted}
 
 
+_DOUBLED_RE = re.compile(r"(.)\1+")
+
+
+def _name_word(word: str) -> str:
+    """A word of a name under transliteration folding.
+
+    Accents dropped, ``y`` read as ``i``, doubled letters single: "Zelenskiy",
+    "Zelensky" and "Zelenskyy" are one name, as are "Sánchez" and "Sanchez";
+    "Schulz" and "Scholz" stay two.
+    """
+    if not word.isascii():
+        word = "".join(
+            c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c)
+        )
+    return _DOUBLED_RE.sub(r"\1", word.replace("y", "i"))
+
+
 def _person_key(name: str) -> str | None:
+    """A speaker's identity: case-folded words, without courtesy titles and
+    figures ("about 1,200 farms" is "about 1,400 farms" once corrected), each
+    word under transliteration folding."""
     words = _WORD_RE.findall(_match_key(name).casefold())
     while len(words) > 1 and words[0] in HONORIFICS:
         words.pop(0)
-    return " ".join(words) or None
+    if any(not word.isdigit() for word in words):
+        words = [word for word in words if not word.isdigit()]
+    return " ".join(_name_word(word) for word in words) or None
 
 
 def _speaker_identity(attribution: Mapping[str, Any], speaker: Span | None) -> str | None:
@@ -791,8 +838,21 @@ def _change_kind(
     if old.cue_key != new.cue_key and content >= SAME_CONTENT:
         return "cue-changed"
     if old.content_key != new.content_key or old.cue_key != new.cue_key:
-        return "content-changed" if content >= EDITED_CONTENT else None
+        if content >= EDITED_CONTENT:
+            return "content-changed"
+        # a sentence split (or merged) with its attribution: same speaker and
+        # cue in the paired sentences, one content mostly inside the other
+        if aligned and old.cue_key == new.cue_key and _part_of(old.words, new.words):
+            return "content-changed"
+        return None
     return "unchanged"
+
+
+def _part_of(a: frozenset[str], b: frozenset[str]) -> bool:
+    """The smaller word set shares at least half its words (and three) with the other."""
+    smaller, larger = sorted((a, b), key=len)
+    shared = len(smaller & larger)
+    return shared >= OVERREACH_MIN_WORDS and shared >= PART_CONTAINMENT * len(smaller)
 
 
 def attribution_changes(

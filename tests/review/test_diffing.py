@@ -216,6 +216,52 @@ def test_merged_sentences_are_one_changed_op_listing_both_old_sentences() -> Non
     assert summarize(ops)["deleted"] == 0
 
 
+def test_sentence_split_in_three_is_one_changed_op_listing_all_three() -> None:
+    old = [
+        "Kyiv is calm.",
+        "The storm, which hit Fujian late on Thursday, cut power to 300,000 homes "
+        "and left at least four people dead, officials said.",
+    ]
+    new = [
+        "Kyiv is calm.",
+        "The storm hit Fujian late on Thursday.",
+        "It cut power to 300,000 homes.",
+        "At least four people were dead, officials said.",
+    ]
+    ops = align(old, new)
+    assert [op.get("split") for op in ops if op["op"] == "changed"] == [[1, 2, 3]]
+    assert summarize(ops)["added"] == 0
+
+
+def test_three_sentences_merged_are_one_changed_op_listing_all_three() -> None:
+    old = [
+        "Kyiv is calm.",
+        "Blinken visited Kyiv on Tuesday.",
+        "He met Zelensky at the palace.",
+        "They discussed air defence.",
+    ]
+    new = [
+        "Kyiv is calm.",
+        "Blinken visited Kyiv on Tuesday, met Zelensky at the palace and discussed air defence.",
+    ]
+    ops = align(old, new)
+    assert [op.get("merged") for op in ops if op["op"] == "changed"] == [[1, 2, 3]]
+    assert summarize(ops)["deleted"] == 0
+
+
+def test_a_split_does_not_take_an_unrelated_neighbour() -> None:
+    old = ["Blinken visited Kyiv on Tuesday and met Zelensky at the palace.", "Talks go on."]
+    new = [
+        "Blinken visited Kyiv on Tuesday.",
+        "He met Zelensky at the palace.",
+        "Markets in Tokyo closed higher.",
+        "Talks go on.",
+    ]
+    ops = align(old, new)
+    assert [op.get("split") for op in ops if op["op"] == "changed"] == [[0, 1]]
+    assert [op["new"] for op in ops if op["op"] == "added"] == [2]
+
+
 def test_sentence_moved_and_edited_is_moved_with_changed_true() -> None:
     old = [
         "Putin asked for two Patriot batteries for Kharkiv.",
@@ -389,6 +435,59 @@ def test_surname_and_full_name_of_a_speaker_are_the_same_speaker() -> None:
     old_attrs = attributions_of(OLD_TEXT)
     old_attrs[1]["speaker_name"] = "Antony Blinken"
     assert attribution_changes(OLD_TEXT, old_attrs, OLD_TEXT, attributions_of(OLD_TEXT)) == []
+
+
+def test_a_respelt_name_is_not_a_speaker_change() -> None:
+    """Transliteration house style: Zelenskiy -> Zelensky is the same person."""
+    old_text = "Zelenskiy said talks would go on."
+    new_text = "Zelensky said talks would go on."
+    old = [attribution(old_text, "Zelenskiy", "said", "talks would go on", "Volodymyr Zelenskiy")]
+    new = [attribution(new_text, "Zelensky", "said", "talks would go on", "Volodymyr Zelenskyy")]
+    assert attribution_changes(old_text, old, new_text, new) == []
+    accents = [attribution(old_text, "Zelenskiy", "said", "talks would go on", "Pedro Sánchez")]
+    plain = [attribution(new_text, "Zelensky", "said", "talks would go on", "Pedro Sanchez")]
+    assert attribution_changes(old_text, accents, new_text, plain) == []
+
+
+def test_a_similar_but_different_surname_is_a_speaker_change() -> None:
+    old_text = "Schulz said talks would go on."
+    new_text = "Scholz said talks would go on."
+    old = [attribution(old_text, "Schulz", "said", "talks would go on")]
+    new = [attribution(new_text, "Scholz", "said", "talks would go on")]
+    assert [c["kind"] for c in attribution_changes(old_text, old, new_text, new)] == [
+        "speaker-changed"
+    ]
+
+
+def test_a_figure_corrected_inside_a_speaker_is_not_a_speaker_change() -> None:
+    """The extractor may read "about 1,200 farms had asked" as a speaker."""
+    old_text = "About 1,200 farms asked for aid."
+    new_text = "About 1,400 farms asked for aid."
+    old = [attribution(old_text, "About 1,200 farms", "asked", "for aid")]
+    new = [attribution(new_text, "About 1,400 farms", "asked", "for aid")]
+    assert attribution_changes(old_text, old, new_text, new) == []
+
+
+def test_attribution_of_a_split_sentence_keeps_its_speaker_as_a_content_change() -> None:
+    """Its content shrinks to the last part of the split: same speaker and cue."""
+    old_text = (
+        "The storm, which hit Fujian late on Thursday, cut power to 300,000 homes "
+        "and left at least four people dead, officials said."
+    )
+    new_text = (
+        "The storm hit Fujian late on Thursday. It cut power to 300,000 homes. "
+        "At least four people were killed, officials said."
+    )
+    content = old_text[: old_text.index(", officials")]
+    old = [attribution(old_text, "officials", "said", content)]
+    new = [attribution(new_text, "officials", "said", "At least four people were killed")]
+    assert sorted(c["kind"] for c in attribution_changes(old_text, old, new_text, new)) == [
+        "added",
+        "removed",
+    ]
+    pairs = [((0, len(old_text)), (0, len(new_text)))]
+    changes = attribution_changes(old_text, old, new_text, new, sentence_pairs=pairs)
+    assert [(c["kind"], c["parts"]) for c in changes] == [("content-changed", ["content"])]
 
 
 # --------------------------------------------------------------------------
