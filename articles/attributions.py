@@ -52,7 +52,7 @@ REPORTING_VERBS: dict[str, frozenset[str]] = {
         remark recall agree hint indicate testify caution answer conclude disclose boast joke
         lament mention reason repeat speculate signal announce declare reaffirm reiterate
         retort counter concede admit acknowledge predict forecast brief inform assure remind
-        declare find show question recommend
+        declare find show question recommend hear
         """.split()
     },
     **{
@@ -105,7 +105,7 @@ _PERSON_OBJECT = frozenset(
 _STRONG_SAY = frozenset(
     """
     say tell add note insist argue deny warn stress claim acknowledge admit explain
-    emphasize emphasise
+    emphasize emphasise call urge ask accuse demand appeal pledge promise vow
     """.split()
 )
 _PLURAL_PRONOUNS = frozenset({"they", "them"})
@@ -137,6 +137,10 @@ _CONTROL_OBJECT_VERBS = frozenset(
     "prompt lead urge ask force encourage push press persuade convince cause spur get".split()
 )
 _PERSON_PRONOUNS = frozenset({"he", "she", "him", "her", "his", "hers"})
+# Words opening an open question: "could not say when ...", "will show whether ...".
+_WH_WORDS = frozenset("when whether if how what why who where which".split())
+# Subjects of "heard that": a court hears evidence, the speaker is not named.
+_HEARERS = frozenset("court jury jurors tribunal inquiry inquest hearing trial panel".split())
 # A cue under these is not reported ("declined to say whether ...").
 _REFUSALS = frozenset("decline refuse".split())
 # "the 39-year-old said": a definite description that refers back like a pronoun.
@@ -188,8 +192,13 @@ class _Rules:
         self.starts = [token.idx for token in doc]
         self.sent_of: list[int] = [0] * len(doc)
         self.sent_bounds: list[tuple[int, int]] = []
+        # Number of sentences with words up to each sentence: a closing quote mark
+        # the parser splits off ('"' + paragraph break) is not a sentence back.
+        self.wordy: list[int] = []
         for number, sent in enumerate(doc.sents):
             self.sent_bounds.append((sent.start, sent.end))
+            has_words = any(t.is_alpha or t.like_num for t in sent)
+            self.wordy.append((self.wordy[-1] if self.wordy else 0) + has_words)
             for index in range(sent.start, sent.end):
                 self.sent_of[index] = number
         self.quoted: list[bool] = [False] * len(doc)
@@ -241,6 +250,14 @@ class _Rules:
                         left += 1
                     return self.chars(left, named.end - 1)
         for child in token.rights:
+            if (
+                child.dep_ == "appos"
+                and child.i == right + 1
+                and child.pos_ == "PROPN"
+                and child.left_edge.i == child.i
+            ):
+                right = child.right_edge.i  # "The airport operator Aena": no comma
+                continue
             if child.dep_ in ("relcl", "appos", "acl", "advcl", "punct", "case") or child.is_space:
                 break
             right = child.right_edge.i
@@ -446,7 +463,7 @@ class _Rules:
     def previous_speaker(self, pronoun: Token) -> str | None:
         """The named speaker of the nearest earlier attribution in the last sentences."""
         best: _Attribution | None = None
-        for item in self.recent(pronoun, 3):
+        for item in self.recent(pronoun, 5):
             if (
                 item.speaker_name
                 and item.speaker is not None
@@ -530,11 +547,19 @@ class _Rules:
                     for clause in pobj.rights:
                         if clause.dep_ in ("acl", "ccomp") and _is_content_clause(clause):
                             return self.clause_span(clause)
-        if "clause" in allowed and lemma not in _FINITE_ONLY:
+                        if clause.dep_ == "relcl" and _marked_clause(clause):
+                            # "told reporters in the capital that deputies would ..."
+                            return self.clause_span(clause)
+        if "clause" in allowed:
             # "Prices will rise, analysts say": the clause comes first.
             for child in children:
                 if child.dep_ == "ccomp" and child.i < verb.i and not self.quoted[child.i]:
+                    if lemma in _FINITE_ONLY and not any(
+                        c.dep_ in ("nsubj", "nsubjpass") for c in child.children
+                    ):
+                        continue  # "..., study finds" needs a subject in its clause
                     return self.trimmed(child.left_edge.i, child.right_edge.i)
+        if "clause" in allowed and lemma not in _FINITE_ONLY:
             # "The move, he said, was a mistake": the whole clause, around the cue.
             if verb.dep_ == "parataxis" and not self.quoted[verb.head.i]:
                 return self.trimmed(verb.head.left_edge.i, verb.head.right_edge.i)
@@ -572,9 +597,25 @@ class _Rules:
                 return None
         if verb.right_edge.i < sent_end - 2:
             return None
-        if not any(t.pos_ in ("VERB", "AUX") for t in self.doc[sent_start : first - 1]):
-            return None
+        if not any(
+            t.pos_ in ("VERB", "AUX") for t in self.doc[sent_start : first - 1]
+        ) and not self.whole_line(sent_start, verb.right_edge.i):
+            return None  # a verbless content only in a headline or bullet line
         return self.trimmed(sent_start, first - 2)
+
+    def whole_line(self, first: int, last: int) -> bool:
+        """Whether tokens ``first..last`` fill their line (a headline, a bullet point)."""
+        while last > first and (self.doc[last].is_space or self.doc[last].is_punct):
+            last -= 1
+        start = self.doc[first].idx
+        end = self.doc[last].idx + len(self.doc[last])
+        line_start = self.text.rfind("\n", 0, start) + 1
+        line_end = self.text.find("\n", end)
+        line_end = len(self.text) if line_end < 0 else line_end
+        return (
+            self.text[line_start:start].strip(" \t-–•*") == ""
+            and self.text[end:line_end].strip(" \t.") == ""
+        )
 
     def clause_span(self, head: Token) -> Span | None:
         """A clause's span, cut before a trailing clause that is an attribution of its own."""
@@ -638,9 +679,12 @@ class _Rules:
     def recent(self, token: Token, back: int) -> list[_Attribution]:
         """Attributions in the ``back`` sentences before ``token``'s and its own."""
         sentence = self.sent_of[token.i]
+        first = sentence
+        while first > 0 and self.wordy[sentence] - self.wordy[first - 1] <= back:
+            first -= 1
         return [
             item
-            for number in range(max(0, sentence - back), sentence + 1)
+            for number in range(first, sentence + 1)
             for item in self.by_sentence.get(number, ())
         ]
 
@@ -772,12 +816,15 @@ class _Rules:
         before = [
             item
             for item in self.by_sentence.get(sentence, ())
-            if item.kind != "direct" and item.speaker is not None and item.content[1] <= content[0]
+            if item.kind != "direct"
+            and item.speaker is not None
+            and item.content[0] < content[0]
+            and item.content[1] <= content[1]
         ]
         if not before:
             return False
         item = max(before, key=lambda a: a.content[1])
-        if any(ch in self.text[item.content[1] : content[0]] for ch in ".;"):
+        if any(ch in self.text[item.content[1] : max(item.content[1], content[0])] for ch in ".;"):
             return False
         item.content = (item.content[0], content[1])
         item.kind = "mixed"
@@ -825,14 +872,40 @@ class _Rules:
                 for c in verb.children
             ):
                 return
+        if lemma == "add" and any(
+            c.dep_ == "prep" and c.lower_ == "to" and c.i == verb.i + 1 for c in verb.children
+        ):
+            return  # "the study added to evidence that ...": an action
         passive = self.passive_content(verb)
         content = passive or self.content_of(verb)
         if content is None:
             return
+        if self.open_question(verb, content):
+            return  # "could not say when ...", "will show whether ...": nothing reported
         speaker = self.speaker_token(verb)
+        if lemma == "hear":
+            # "The court heard that ...": a receiver, the speaker is not named.
+            if speaker is None or speaker.lemma_.lower() not in _HEARERS:
+                return
+            self.add(None, self.cue_span(verb), content, "indirect", verb.i)
+            return
         if speaker is None:
             return
+        if lemma == "show" and self.entities.person_at(speaker.i) is not None:
+            return  # a person "showed" something: evidence, not a report
         self.add(speaker, self.cue_span(verb), content, "indirect", verb.i)
+
+    def open_question(self, verb: Token, content: Span) -> bool:
+        """A wh-clause after a negated or merely possible cue ("could not say when",
+        "too early to say whether") or after find/show ("will show whether")."""
+        first = self.doc[self.token_at(content[0])]
+        if first.lower_ not in _WH_WORDS:
+            return False
+        if verb.lemma_.lower() in _FINITE_ONLY:
+            return True
+        negated = any(c.dep_ == "neg" for c in verb.children)
+        infinitive = any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
+        return negated or (infinitive and verb.head.pos_ == "ADJ")
 
     def according(self, token: Token) -> None:
         to = next((c for c in token.children if c.lower_ == "to"), None)
@@ -844,7 +917,7 @@ class _Rules:
         if head is token:
             first, last = self.sent_bounds[self.sent_of[token.i]]
             last -= 1
-        phrase_first, phrase_last = token.left_edge.i, token.right_edge.i
+        phrase_first, phrase_last = token.left_edge.i, max(token.i, to.right_edge.i)
         if phrase_first > first:
             content = self.trimmed(first, phrase_first - 1, drop_marks=False)
         else:
@@ -910,6 +983,17 @@ def _is_content_clause(clause: Token) -> bool:
     if first.dep_ == "mark":
         return True
     return any(c.dep_ in ("nsubj", "nsubjpass", "expl") and c.i != first.i for c in clause.children)
+
+
+def _marked_clause(clause: Token) -> bool:
+    """A clause opened by the marker "that" with a subject of its own (no gap)."""
+    first = clause.left_edge
+    return (
+        first.lower_ == "that"
+        and first.dep_ == "mark"
+        and any(c.dep_ in ("nsubj", "nsubjpass") and c.i != first.i for c in clause.children)
+        and any(c.dep_ in ("dobj", "attr", "acomp", "ccomp", "xcomp") for c in clause.children)
+    )
 
 
 def _zero_that_clause(clause: Token) -> bool:

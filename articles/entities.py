@@ -94,7 +94,9 @@ _ORG_WORDS = frozenset(
     commission committee fund board service times post news press tv network league club
     """.split()
 )
-_SAY_LEMMAS = frozenset("say tell add write ask warn note insist explain argue".split())
+_SAY_LEMMAS = frozenset(
+    "say tell add write ask warn note insist explain argue admit testify claim".split()
+)
 CURRENCIES = frozenset(
     """
     euro euros pound pounds sterling dollar dollars yen yuan renminbi rupee rupees rouble
@@ -108,8 +110,27 @@ _NUMERIC_LABELS = frozenset({"CARDINAL", "QUANTITY", "MONEY", "PERCENT"})
 
 # Prepositions after which a name is almost surely a place.
 _LOCATIVE_PREPS = frozenset(
-    {"in", "at", "near", "into", "across", "throughout", "inside", "outside", "around", "within"}
+    {
+        "in",
+        "at",
+        "near",
+        "into",
+        "across",
+        "throughout",
+        "inside",
+        "outside",
+        "around",
+        "within",
+        "between",
+    }
 )
+# A name modifying one of these is a place ("the Málaga coast", "Kharkiv region").
+_PLACE_NOUNS = frozenset(
+    "province region coast city town village county district capital port suburb".split()
+)
+# A name modifying one of these is an organisation ("the RIA news agency").
+_MEDIA_NOUNS = frozenset("agency site website channel newspaper broadcaster outlet".split())
+_CURRENCY_SIGNS = frozenset("$ € £ ¥ US$ A$ C$".split())
 # "to X" / "from X" is a place after these heads.
 _MOTION_HEADS = frozenset(
     """
@@ -243,6 +264,15 @@ def _context_vote(doc: Doc, mention: Mention) -> tuple[str, int]:
     head = doc[mention.end - 1]
     if mention.start > 0 and doc[mention.start - 1].lower_.rstrip(".") in TITLES:
         return "PERSON", 3
+    if (
+        mention.label in ("PERSON", "GPE", "LOC")
+        and head.dep_ == "compound"
+        and head.head.text.islower()
+        and head.head.lower_ in _PLACE_NOUNS
+    ):
+        return ("GPE" if mention.label == "PERSON" else mention.label), 2
+    if mention.label in ("PERSON", "GPE", "LOC") and head.dep_ == "conj":
+        head = head.head  # "between Málaga and Seville": the first conjunct's preposition
     if mention.label in ("PERSON", "GPE", "LOC") and head.dep_ == "pobj":
         prep = head.head.lower_
         if prep in _LOCATIVE_PREPS or (
@@ -308,6 +338,16 @@ def _context_label(doc: Doc, start: int, end: int, label: str) -> str | None:
         and (after.lower_ in ROLE_NOUNS or (after.text.istitle() and after.lower_ in TITLES))
     ):
         return "ORG"
+    if _names_a_medium(doc, end):
+        return "ORG"  # "the Tasnim news agency", "the Khabar television channel"
+    last = doc[end - 1]
+    if (
+        last.dep_ == "appos"
+        and last.head.i < start
+        and last.head.text.islower()
+        and last.head.lower_ in ORG_NOUNS
+    ):
+        return "ORG"  # "the country's statistics agency, Geostat,"
     if after is not None and after.text.islower() and after.pos_ == "NOUN":
         return None  # a modifier: "chief Kremlin spokesman"
     if start > 0:
@@ -357,6 +397,12 @@ def _numeric_spans(doc: Doc) -> list[tuple[int, int, str]]:
     for token in doc:
         if not (token.like_num and token.text[:1].isdigit()):
             continue
+        if token.i > 0 and doc[token.i - 1].text in _CURRENCY_SIGNS:
+            end = token.i + 1  # "$1.07", "£3 billion"
+            if end < len(doc) and doc[end].lower_ in _SCALES:
+                end += 1
+            found.append((token.i - 1, end, "MONEY"))
+            continue
         end = token.i + 1
         if end < len(doc) and doc[end].lower_ in _SCALES:
             end += 1
@@ -367,9 +413,12 @@ def _numeric_spans(doc: Doc) -> list[tuple[int, int, str]]:
     return found
 
 
-def _unlabelled_speakers(doc: Doc, covered: set[int]) -> list[tuple[int, int]]:
+def _unlabelled_speakers(
+    doc: Doc, covered: set[int], speaking: set[str] = frozenset()
+) -> list[tuple[int, int]]:
     """Runs of 2-3 capitalised proper nouns, not yet an entity, that are the subject of
-    "say"/"tell"... ("… ," Dennis Omondi told reporters): people."""
+    "say"/"tell"... ("… ," Dennis Omondi told reporters), or whose last word alone is
+    such a subject elsewhere ("Ama Boateng does ..."; "Boateng says"): people."""
     found: list[tuple[int, int]] = []
     index = 0
     while index < len(doc):
@@ -385,13 +434,157 @@ def _unlabelled_speakers(doc: Doc, covered: set[int]) -> list[tuple[int, int]]:
             2 <= end - index <= 3
             and not any(i in covered for i in range(index, end))
             and all(t.is_alpha and t.lower_ not in _ORG_WORDS for t in doc[index:end])
-            and last.dep_ == "nsubj"
-            and last.head.lemma_.lower() in _SAY_LEMMAS
+            and (
+                (last.dep_ == "nsubj" and last.head.lemma_.lower() in _SAY_LEMMAS)
+                or last.text in speaking
+            )
             and (index == 0 or doc[index - 1].lower_ not in ("the", "a", "an"))
         ):
             found.append((index, end))
         index = end
     return found
+
+
+def _full_name_like(doc: Doc, start: int, end: int) -> bool:
+    """Two or three capitalised words, hyphenated parts allowed ("Kassym-Jomart Tokayev")."""
+    words = [t for t in doc[start:end] if t.text != "-"]
+    return (
+        2 <= len(words) <= 3
+        and doc[start].text != "-"
+        and doc[end - 1].text != "-"
+        and all(t.is_alpha and t.is_title for t in words)
+        and not any(
+            t.lower_ in _ORG_WORDS or t.lower_ in _ORG_HEADS or t.lower_ in _FACILITY_HEADS
+            for t in words
+        )
+    )
+
+
+def _names_a_medium(doc: Doc, end: int) -> bool:
+    """Whether the name ending before ``end`` modifies "news agency", "channel"...."""
+    last = doc[end - 1]
+    after = doc[end] if end < len(doc) else None
+    return (
+        after is not None
+        and last.dep_ == "compound"
+        and after.text.islower()
+        and (after.lower_ in _MEDIA_NOUNS or after.head.lower_ in _MEDIA_NOUNS)
+        and last.head.lower_ in _MEDIA_NOUNS | {"news", "television", "radio"}
+    )
+
+
+def _named_organisations(doc: Doc, covered: set[int]) -> list[tuple[int, int]]:
+    """Unlabelled proper nouns the words around make organisations: a name before
+    "news agency" / "television channel" ("the RIA news agency"), in apposition to
+    an organisation noun ("Spain's weather agency, Aemet"), or a capitalised run
+    ending in an organisation word ("Baker Heart and Diabetes Institute")."""
+    found: list[tuple[int, int]] = []
+    index = 0
+    while index < len(doc):
+        token = doc[index]
+        if index in covered or token.pos_ != "PROPN" or not token.text[:1].isupper():
+            index += 1
+            continue
+        end = index
+        while (
+            end < len(doc)
+            and end not in covered
+            and (
+                (doc[end].pos_ == "PROPN" and doc[end].text[:1].isupper())
+                or (
+                    doc[end].lower_ in ("and", "of", "&")
+                    and end + 1 < len(doc)
+                    and doc[end + 1].text[:1].isupper()
+                )
+            )
+        ):
+            end += 1
+        last = doc[end - 1]
+        if (
+            _names_a_medium(doc, end)
+            or (
+                last.dep_ == "appos"
+                and last.head.text.islower()
+                and last.head.lower_ in ORG_NOUNS
+                and last.head.i < index
+            )
+            or (end - index > 1 and last.lower_ in _ORG_HEADS)
+        ):
+            found.append((index, end))
+        index = end
+    return found
+
+
+def _speaking_surnames(doc: Doc) -> set[str]:
+    """Single capitalised words that are the subject of "say"/"tell"... ("Boateng says")."""
+    return {
+        token.text
+        for token in doc
+        if token.dep_ == "nsubj"
+        and token.pos_ == "PROPN"
+        and token.is_title
+        and token.head.lemma_.lower() in _SAY_LEMMAS
+        and not any(c.dep_ == "compound" for c in token.children)
+        and (token.i == 0 or not doc[token.i - 1].is_title)
+    }
+
+
+def _org_name_start(doc: Doc, start: int) -> int:
+    """Where an organisation name ending in "Institute", "Council"... really starts:
+    the capitalised words (and inner "and"/"of") the model left out before it."""
+    index = start
+    while index > 0:
+        before = doc[index - 1]
+        if before.ent_type_ or not before.text[:1].isupper() or before.pos_ != "PROPN":
+            if (
+                before.lower_ in ("and", "of", "&")
+                and index >= 2
+                and doc[index - 2].pos_ == "PROPN"
+                and doc[index - 2].text[:1].isupper()
+                and not doc[index - 2].ent_type_
+            ):
+                index -= 1
+                continue
+            break
+        index -= 1
+    return index if doc[index].pos_ == "PROPN" else start
+
+
+def _is_first_name(doc: Doc, index: int, name: int) -> bool:
+    """An unlabelled capitalised compound right before a one-word person name."""
+    if index < 0:
+        return False
+    token = doc[index]
+    return (
+        token.pos_ == "PROPN"
+        and token.dep_ == "compound"
+        and token.head.i == name
+        and token.is_alpha
+        and token.is_title
+        and not token.ent_type_
+        and token.lower_ not in TITLES
+        and token.lower_ not in ROLE_NOUNS
+        and token.lower_ not in _ORG_WORDS
+        and not is_demonym(token)
+        and (index == 0 or not doc[index - 1].is_title or doc[index - 1].is_sent_start)
+    )
+
+
+def _promote_quoted_full_names(doc: Doc, mentions: list[Mention], speakers: set[str]) -> None:
+    """A full name the model took for a thing, whose last word alone is elsewhere the
+    subject of "say"/"tell"... ("Ama Boateng ..." then "Boateng says"), is a person:
+    organisations are not referred to by their last word alone."""
+    for mention in mentions:
+        if (
+            mention.label not in ("PERSON", "NORP")
+            and mention.label in NAME_LABELS
+            and mention.canonical is None
+            and not (mention.anchored and mention.label == "ORG")
+            and doc[mention.end - 1].text in speakers
+            and _full_name_like(doc, mention.start, mention.end)
+        ):
+            mention.label = "PERSON"
+            mention.fixed = mention.anchored = True
 
 
 def find_entities(
@@ -423,6 +616,10 @@ def find_entities(
             and doc[start].lower_ in ROLE_NOUNS
         ):
             start += 1  # "Farmer Iain Robertson": the role is not part of the name
+        if ent.label_ == "ORG" and doc[end - 1].lower_ in _ORG_HEADS:
+            start = _org_name_start(doc, start)  # "Baker Heart and Diabetes Institute"
+        if ent.label_ == "PERSON" and end - start == 1 and _is_first_name(doc, start - 1, start):
+            start -= 1  # "Ama Boateng" with only "Boateng" labelled: the first name joins
         overlapping = [m for m in mentions if m.fixed and _overlaps((start, end), (m.start, m.end))]
         if overlapping:
             inner = overlapping[0]
@@ -480,7 +677,14 @@ def find_entities(
                 mentions.append(_make(doc, token.i, token.i + 1, "NORP", fixed=True))
                 covered.add(token.i)
 
-    for start, end in _unlabelled_speakers(doc, covered):
+    for start, end in _named_organisations(doc, covered):
+        mentions.append(_make(doc, start, end, "ORG", fixed=True, anchored=True))
+        covered.update(range(start, end))
+
+    speaking = _speaking_surnames(doc)
+    _promote_quoted_full_names(doc, mentions, speaking)
+
+    for start, end in _unlabelled_speakers(doc, covered, speaking):
         mentions.append(_make(doc, start, end, "PERSON"))
         covered.update(range(start, end))
 

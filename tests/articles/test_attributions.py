@@ -482,3 +482,47 @@ def test_actions_are_not_reports(text: str) -> None:
 def test_study_finding_is_attributed_to_the_study() -> None:
     found = only("A study found that coffee drinkers lived longer.")
     assert (speaker_text(found), found["cue"]["text"]) == ("A study", "found")
+
+
+def test_court_heard_that_is_an_attribution_without_a_speaker() -> None:
+    found = only("The court heard that the driver had been using his phone.")
+    assert found["speaker"] is None
+    assert found["cue"]["text"] == "heard"
+    assert "the driver had been using his phone" in found["content"]["text"]
+
+
+def test_open_question_after_a_negated_cue_is_not_reported() -> None:
+    assert attributions("The ministry could not say when the bridge would reopen.") == []
+    assert attributions("The new data will show whether the scheme worked.") == []
+
+
+def test_strong_cue_coordinated_inside_a_reported_clause_keeps_the_outer_speaker() -> None:
+    found = attributions(
+        "Union leader Maria Costa said the offer was an insult and called for a strike."
+    )
+    call = next(a for a in found if a["cue"]["text"].startswith("called"))
+    assert call["speaker_name"] == "Maria Costa"
+
+
+def test_according_to_at_the_start_keeps_the_whole_clause() -> None:
+    found = only("According to the survey, eating breakfast every day was linked to better sleep.")
+    assert found["content"]["text"].startswith("eating breakfast every day")
+
+
+def test_verbless_headline_before_a_cue_is_the_content() -> None:
+    text = "- Two bridges closed in the north, police say\n- Schools shut on Friday"
+    found = only(text)
+    assert speaker_text(found) == "police"
+    assert found["content"]["text"] == "Two bridges closed in the north"
+
+
+def test_she_says_after_a_closing_quote_line_keeps_the_profile_subject() -> None:
+    text = (
+        'Lena Ortiz opened her workshop in 2019. "I fix what others throw away," she says. '
+        '"Every chair has a story.\n\n"'
+        "The workshop has two benches. It also has a waiting list. Is she worried?\n\n"
+        '"Not really," she says.'
+    )
+    found = attributions(text)
+    last = max(found, key=lambda a: a["cue"]["start"])
+    assert last["speaker_name"] == "Lena Ortiz"

@@ -310,3 +310,23 @@ def test_surname_with_a_capitalised_particle_resolves_to_the_full_name() -> None
     )
     (item,) = analyse_text(text)["attributions"]
     assert item["speaker_name"] == "Dirk van Leeuwen"
+
+
+def test_full_name_whose_surname_speaks_is_a_person() -> None:
+    text = (
+        "Tove Lindqvist runs a small bakery in Malmo. Lindqvist says the rent has doubled.\n\n"
+        "Lindqvist insists she will stay."
+    )
+    assert label_of(text, "Tove Lindqvist") == "PERSON"
+
+
+def test_amount_after_a_currency_sign_is_money() -> None:
+    text = "The euro traded at $1.09 on Tuesday, and sterling rose to £0.86 in late trading."
+    assert label_of(text, "1.09") == "MONEY"
+    assert labels_of(text).get("$1.09") == "MONEY"
+
+
+def test_name_before_news_agency_or_in_apposition_to_an_agency_is_an_organisation() -> None:
+    assert label_of("Officials spoke to the Tasnim news agency on Sunday.", "Tasnim") == "ORG"
+    text = "The country's statistics agency, Geostat, said output fell."
+    assert label_of(text, "Geostat") == "ORG"
