@@ -222,7 +222,9 @@ def test_desk_pages_fifty_articles_at_a_time_keeping_the_filters(editor_client: 
 
     for n in range(55):
         revision_record(
-            draft=CaptureDraft(title=f"Budget story {n:02d}", body=f"Text {n}.", credited_source="DPA")
+            draft=CaptureDraft(
+                title=f"Budget story {n:02d}", body=f"Text {n}.", credited_source="DPA"
+            )
         )
     first = visible_text(editor_client.get("/", {"q": "budget"}).content.decode())
     assert "55 articles matching “budget” · page 1 of 2" in first
