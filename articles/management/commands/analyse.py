@@ -10,34 +10,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
+
+from articles.management.common import read_article_text, registry
 
 SCHEMA = "newsdesk.analysis/1"
-
-
-def registry() -> tuple[Any, ...]:
-    """People and Sources from the database, or nothing when it is not available."""
-    from django.db import DatabaseError
-
-    try:
-        from articles.selectors import known_names
-
-        return known_names()
-    except DatabaseError:  # unmigrated or unreachable database: analyse without it
-        return ()
-
-
-def read_text(path: str, *, raw: bool) -> str:
-    try:
-        with open(path, encoding="utf-8", newline="") as handle:
-            text = handle.read()
-    except OSError as error:
-        raise CommandError(f"cannot read {path}: {error}") from error
-    if raw:
-        return text
-    from articles.ingest import parse_capture
-
-    return parse_capture(text).body
 
 
 class Command(BaseCommand):
@@ -55,7 +32,7 @@ class Command(BaseCommand):
         from articles.nlp import analyse_texts, model_name
 
         paths: list[str] = options["paths"]
-        texts = [read_text(path, raw=options["raw"]) for path in paths]
+        texts = [read_article_text(path, raw=options["raw"]) for path in paths]
         model = model_name()
         results = analyse_texts(texts, known=registry(), batch_size=options["batch_size"])
         objects = (

@@ -15,25 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import DatabaseError
 
+from articles.management.common import read_article_text, registry
 from review.diffing import diff_document
-
-
-def _read(path: Path, *, raw: bool) -> str:
-    try:
-        if raw:
-            with path.open(encoding="utf-8", newline="") as handle:
-                return handle.read()
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise CommandError(f"cannot read {path}: {error}") from error
-    from articles.ingest import parse_capture
-
-    try:
-        return parse_capture(text).body
-    except ValueError as error:
-        raise CommandError(f"{path}: {error}") from error
 
 
 def _pairs_from(list_path: Path) -> list[tuple[Path, Path]]:
@@ -64,16 +48,6 @@ def _resolve(name: str, list_path: Path) -> Path:
     return path
 
 
-def _known_names() -> tuple[Any, ...]:
-    """People and sources from the registry; none when there is no database yet."""
-    from articles.selectors import known_names
-
-    try:
-        return known_names()
-    except DatabaseError:
-        return ()
-
-
 class Command(BaseCommand):
     help = "Sentence-level diff of two revisions (files), as newsdesk.diff/1 JSON."
     requires_system_checks = ()  # a machine interface: no URL or admin checks
@@ -97,11 +71,13 @@ class Command(BaseCommand):
         raw: bool = options["raw"]
         texts: list[str] = []
         for old_path, new_path in pairs:
-            texts.extend([_read(old_path, raw=raw), _read(new_path, raw=raw)])
+            texts.extend(
+                [read_article_text(old_path, raw=raw), read_article_text(new_path, raw=raw)]
+            )
 
         from articles.nlp import analyse_texts
 
-        analyses = list(analyse_texts(texts, known=_known_names()))
+        analyses = list(analyse_texts(texts, known=registry()))
         results: list[dict[str, Any]] = []
         for index, (old_path, new_path) in enumerate(pairs):
             old_text, new_text = texts[2 * index], texts[2 * index + 1]
