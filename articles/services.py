@@ -194,9 +194,24 @@ def revision_record(
     return RecordResult(outcome, article, revision)
 
 
-def analyse_bodies(bodies: Sequence[str]) -> list[dict[str, list[dict[str, object]]]]:
-    """Analyse many texts in one batched spaCy pass (for bulk imports)."""
-    return list(nlp.analyse_texts(bodies, known=known_names()))
+def drafts_analyse(
+    drafts: Sequence[CaptureDraft],
+) -> list[dict[str, list[dict[str, object]]] | None]:
+    """Analyse, in one batched spaCy pass, the drafts whose content is not on record.
+
+    A draft identical to a stored revision gets None: recording it usually
+    records nothing, and ``revision_record`` analyses it itself if it does.
+    """
+    hashes = [draft_content_hash(draft) for draft in drafts]
+    on_record = set(
+        Revision.objects.filter(content_hash__in=set(hashes)).values_list("content_hash", flat=True)
+    )
+    fresh = [i for i, content_hash in enumerate(hashes) if content_hash not in on_record]
+    analysed = nlp.analyse_texts([drafts[i].body for i in fresh], known=known_names())
+    results: list[dict[str, list[dict[str, object]]] | None] = [None] * len(drafts)
+    for index, analysis in zip(fresh, analysed, strict=True):
+        results[index] = analysis
+    return results
 
 
 def revisions_reanalyse(*, revisions: Iterable[Revision], batch_size: int = 32) -> int:

@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError
 
 from articles.ingest import CaptureDraft, CaptureRefused, read_capture
-from articles.services import RecordOutcome, analyse_bodies, revision_record
+from articles.services import RecordOutcome, drafts_analyse, revision_record
 
 
 class Command(BaseCommand):
@@ -40,7 +40,7 @@ class Command(BaseCommand):
             except OSError as exc:
                 refused.append((path, f"cannot read file: {exc.strerror or exc}"))
 
-        analyses = analyse_bodies([d.body for _, d in drafts]) if drafts else []
+        analyses = drafts_analyse([d for _, d in drafts]) if drafts else []
         counts: Counter[str] = Counter()
         lines: list[str] = []
         show_progress = len(drafts) > 1 and not options["no_progress"] and sys.stderr.isatty()
