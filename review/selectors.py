@@ -318,7 +318,6 @@ def compare(old: Revision, new: Revision) -> dict[str, object]:
         "rows": rows,
         "summary": diffing.summarize(result["ops"]),
         "attribution_changes": changes,
-        "diff": result,
     }
 
 
