@@ -22,7 +22,6 @@ if TYPE_CHECKING:
 NAME_LABELS = frozenset(
     {"PERSON", "GPE", "LOC", "ORG", "NORP", "FAC", "PRODUCT", "EVENT", "WORK_OF_ART", "LANGUAGE"}
 )
-PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 
 DEMONYMS = frozenset(
     """

@@ -15,7 +15,6 @@ from zoneinfo import ZoneInfo
 
 MAX_CAPTURE_BYTES = 2 * 1024 * 1024
 
-NBSP = "\u00a0"
 
 # Lines that are site navigation or page furniture, never article text.
 BOILERPLATE_LINES = {
