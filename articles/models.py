@@ -145,6 +145,9 @@ class Revision(models.Model):
         related_name="revisions",
     )
     source_filename = models.CharField(max_length=300, blank=True)
+    note = models.TextField(
+        blank=True, help_text="The public note of the correction this revision published."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = AppendOnlyQuerySet.as_manager()

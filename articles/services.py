@@ -133,6 +133,7 @@ def revision_record(
     captured_at: datetime | None = None,
     analysis: dict[str, list[dict[str, object]]] | None = None,
     article: Article | None = None,
+    note: str = "",
 ) -> RecordResult:
     """Record a capture: match its article, skip identical content, else write the
     next revision and its analysis. One transaction."""
@@ -177,6 +178,7 @@ def revision_record(
         origin=origin,
         author=author,
         source_filename=filename[:300],
+        note=note,
     )
     revision.full_clean()
     revision.save()

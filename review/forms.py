@@ -1,6 +1,14 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
+from django.contrib.auth import get_user_model
+
+from articles.models import Person
+from review.models import Annotation
+
+User = get_user_model()
 
 
 class CompareForm(forms.Form):
@@ -28,3 +36,106 @@ class CompareForm(forms.Form):
             raise forms.ValidationError("Choose two different revisions to compare.")
         cleaned["mode"] = cleaned.get("mode") or "side"
         return cleaned
+
+
+class AnnotationForm(forms.Form):
+    """A new annotation on a passage of one revision."""
+
+    kind = forms.ChoiceField(
+        choices=Annotation.Kind.choices, initial=Annotation.Kind.DISPUTED_ATTRIBUTION
+    )
+    exact = forms.CharField(
+        label="Passage",
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="The text you selected. Without a selection, paste the passage: it must occur once.",
+    )
+    start = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+    end = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+    attribution = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+    proposed_person = forms.ModelChoiceField(
+        queryset=Person.objects.order_by("name"),
+        required=False,
+        label="Proposed speaker",
+        empty_label="— from the registry —",
+        error_messages={"invalid_choice": "Unknown person: choose one from the registry."},
+    )
+    proposed_speaker_text = forms.CharField(
+        required=False,
+        max_length=200,
+        label="…or name the speaker",
+        help_text="When they are not in the registry.",
+    )
+    evidence_url = forms.URLField(required=False, max_length=500, label="Evidence link")
+    evidence_note = forms.CharField(
+        required=False, label="Evidence note", widget=forms.Textarea(attrs={"rows": 2})
+    )
+    comment = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="@username notifies a colleague.",
+        error_messages={"required": "Write a comment: say what is wrong."},
+    )
+    assignee = forms.ModelChoiceField(
+        queryset=User.objects.none(), required=False, empty_label="— nobody —", label="Assign to"
+    )
+
+    def __init__(self, *args: Any, assignees: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if assignees is not None:
+            self.fields["assignee"].queryset = assignees
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(
+        label="Reply",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Write a comment first."},
+    )
+
+
+class ReasonForm(forms.Form):
+    ACTIONS = [("resolve", "Resolve"), ("reject", "Reject"), ("reopen", "Reopen")]
+
+    action = forms.ChoiceField(choices=ACTIONS)
+    reason = forms.CharField(
+        max_length=2000, error_messages={"required": "Give a reason."}, label="Reason"
+    )
+
+
+class DismissForm(forms.Form):
+    reason = forms.CharField(
+        max_length=500,
+        label="Why is this not a misattribution?",
+        error_messages={"required": "Give a short reason for dismissing the flag."},
+    )
+
+
+class AssignForm(forms.Form):
+    assignee = forms.ModelChoiceField(
+        queryset=User.objects.none(), required=False, empty_label="— nobody —", label="Assign to"
+    )
+
+    def __init__(self, *args: Any, assignees: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if assignees is not None:
+            self.fields["assignee"].queryset = assignees
+
+
+class QueueFilterForm(forms.Form):
+    PLACEMENTS = [
+        ("", "Any placement"),
+        ("attention", "Needs attention (changed or orphaned)"),
+        ("original", "On the latest revision"),
+        ("carried", "Carried"),
+        ("changed", "Changed: re-check"),
+        ("orphaned", "Orphaned"),
+    ]
+
+    kind = forms.ChoiceField(choices=[("", "Any kind"), *Annotation.Kind.choices], required=False)
+    status = forms.ChoiceField(
+        choices=[("", "Any status"), *Annotation.Status.choices], required=False
+    )
+    author = forms.CharField(required=False, max_length=150)
+    assignee = forms.CharField(required=False, max_length=150)
+    source = forms.SlugField(required=False)
+    placement = forms.ChoiceField(choices=PLACEMENTS, required=False)

@@ -51,9 +51,20 @@ def render_paragraphs(
     sentences: Sequence[Span],
     entities: Sequence[Span] = (),
     attributions: Sequence[Mapping[str, object]] = (),
+    annotations: Sequence[tuple[int, int, int, int]] = (),
 ) -> list[Paragraph]:
-    """Paragraphs of HTML with sentence anchors, entity marks and attribution roles."""
+    """Paragraphs of HTML with sentence anchors, entity marks, attribution roles and
+    annotation marks.
+
+    ``annotations`` are ``(start, end, id, number)``: the text is underlined (not
+    only coloured) and a numbered marker follows the end of each annotated span.
+    Markers carry ``data-skip`` so that offsets computed from the page's text
+    (selection -> annotate) ignore them.
+    """
     cuts: set[int] = set()
+    anno_ranges = [(s, e, i, n) for s, e, i, n in annotations if 0 <= s < e <= len(text)]
+    for start, end, _, _ in anno_ranges:
+        cuts.update((start, end))
     ent_ranges: list[tuple[int, int, str]] = []
     for ent in entities:
         start, end = _int(ent, "start"), _int(ent, "end")
@@ -79,6 +90,10 @@ def render_paragraphs(
         ]
         p_ents = [r for r in ent_ranges if r[0] < p_end and r[1] > p_start]
         p_roles = [r for r in role_ranges if r[0] < p_end and r[1] > p_start]
+        p_annos = [r for r in anno_ranges if r[0] < p_end and r[1] > p_start]
+        ends: dict[int, list[tuple[int, int]]] = {}
+        for _start, end, ident, number in p_annos:
+            ends.setdefault(min(end, p_end), []).append((ident, number))
         out: list[str] = []
         open_sentence: int | None = None
         for a, b in pairwise(points):
@@ -89,7 +104,12 @@ def render_paragraphs(
                 if sentence is not None:
                     out.append(f'<span class="sent" id="s{sentence}" data-s="{sentence}">')
                 open_sentence = sentence
-            out.append(_piece(text[a:b], a, b, p_ents, p_roles))
+            out.append(_annotated(_piece(text[a:b], a, b, p_ents, p_roles), a, b, p_annos))
+            for ident, number in ends.get(b, ()):
+                out.append(
+                    f'<a class="anno-mark" href="#annotation-{ident}" data-anno-mark="{ident}" '
+                    f'data-skip aria-label="Annotation {number}">{number}</a>'
+                )
         if open_sentence is not None:
             out.append("</span>")
         paragraphs.append(Paragraph(p_start, p_end, "".join(out)))
@@ -114,6 +134,13 @@ def _piece(
         safe = escape(label)
         html = f'<mark class="ent ent-{safe}" title="{safe}">{html}</mark>'
     return html
+
+
+def _annotated(html: str, a: int, b: int, annos: Sequence[tuple[int, int, int, int]]) -> str:
+    ids = [str(ident) for s, e, ident, _ in annos if s <= a and b <= e]
+    if not ids:
+        return html
+    return f'<span class="anno" data-anno="{" ".join(ids)}">{html}</span>'
 
 
 def render_tokens(tokens: Sequence[Mapping[str, object]], *, side: str) -> str:

@@ -8,14 +8,18 @@ from dataclasses import dataclass
 from html import escape
 
 from django.core.cache import cache
+from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils.safestring import SafeString, mark_safe
 
 from articles import nlp
-from articles.models import Analysis, Article, Revision
+from articles.models import Analysis, Article, Person, Revision
+from articles.roles import ADMINS, COPY_DESK, EDITORS
 from articles.selectors import latest_analysis_for
 from review import diffing
+from review.flags import FlagExplanation, attribution_key, explain
 from review.highlight import Paragraph, render_paragraphs, render_tokens
+from review.models import Annotation, Comment, FlagDecision, Notification, Placement, StatusChange
 
 ENTITY_GROUPS = {
     "People": ("PERSON",),
@@ -87,6 +91,9 @@ class AttributionView:
     kind: str
     flags: list[str]
     sentence: int | None
+    key: str = ""
+    explanations: tuple[FlagExplanation, ...] = ()
+    suggested_speaker: str | None = None
 
 
 @dataclass
@@ -119,15 +126,24 @@ def _merged_counts(entities: Sequence[Mapping[str, object]]) -> Counter[tuple[st
     return counts
 
 
-def reading_for(revision: Revision) -> Reading:
-    """The reading desk's content for one revision, from its stored analysis."""
+def reading_for(
+    revision: Revision, *, annotations: Sequence[tuple[int, int, int, int]] = ()
+) -> Reading:
+    """The reading desk's content for one revision, from its stored analysis.
+
+    ``annotations`` are the marks to show in the text: ``(start, end, id, number)``.
+    """
     analysis = analysis_dict(revision)
     text = revision.body
     sentences = analysis["sentences"]
     entities = analysis["entities"]
     attributions = analysis["attributions"]
     paragraphs = render_paragraphs(
-        text, sentences=sentences, entities=entities, attributions=attributions
+        text,
+        sentences=sentences,
+        entities=entities,
+        attributions=attributions,
+        annotations=annotations,
     )
     counts = _merged_counts(entities)
     roster: dict[str, list[RosterEntry]] = {}
@@ -144,6 +160,7 @@ def reading_for(revision: Revision) -> Reading:
         speaker = attribution.get("speaker")
         cue = attribution["cue"]
         content = attribution["content"]
+        flag_reading = explain(analysis, index) if attribution.get("flags") else None
         views.append(
             AttributionView(
                 index=index,
@@ -154,6 +171,9 @@ def reading_for(revision: Revision) -> Reading:
                 kind=str(attribution.get("kind", "")),
                 flags=list(attribution.get("flags") or []),  # type: ignore[call-overload]
                 sentence=_sentence_of(cue["start"], sentences),  # type: ignore[index]
+                key=attribution_key(attribution),
+                explanations=tuple(flag_reading.explanations) if flag_reading else (),
+                suggested_speaker=flag_reading.suggested_speaker if flag_reading else None,
             )
         )
     views.sort(key=lambda v: (-len(v.flags), v.index))
@@ -357,3 +377,223 @@ def _change_view(
         old_content=_text(old.get("content")),
         new_content=_text(new.get("content")),
     )
+
+
+# --------------------------------------------------------------------------
+# annotations, flag decisions, notifications
+
+
+@dataclass
+class AnnotationView:
+    """An annotation as seen from one revision."""
+
+    annotation: Annotation
+    number: int
+    #: "original" (made on this revision), "carried", "changed", "orphaned",
+    #: or "other" (made on a later revision, or settled before this one existed).
+    state: str
+    start: int | None
+    end: int | None
+    text: str
+    can_change_status: bool = False
+    selected: bool = False
+
+    @property
+    def marked(self) -> bool:
+        return self.state in {"original", "carried", "changed"} and self.start is not None
+
+    @property
+    def needs_attention(self) -> bool:
+        return self.state in {"changed", "orphaned"}
+
+    @property
+    def participants(self) -> list[str]:
+        """@usernames of the author, the assignee and the commenters (from prefetched rows)."""
+        people = [self.annotation.author, self.annotation.assignee]
+        people += [c.author for c in self.annotation.comments.all()]
+        return list(dict.fromkeys(f"@{u.username}" for u in people if u is not None))
+
+
+def annotations_queryset() -> QuerySet[Annotation]:
+    return Annotation.objects.select_related(
+        "author", "assignee", "proposed_person", "revision", "status_changed_by", "article"
+    ).prefetch_related(
+        Prefetch(
+            "comments",
+            queryset=Comment.objects.select_related("author").prefetch_related("versions"),
+        ),
+        Prefetch("status_changes", queryset=StatusChange.objects.select_related("by")),
+    )
+
+
+def annotations_for(
+    revision: Revision, *, user: object, selected: int | None = None
+) -> list[AnnotationView]:
+    """Every annotation of the article, placed on this revision (a constant number of queries)."""
+    from review.services import can_change_status
+
+    rows = list(
+        annotations_queryset()
+        .filter(article_id=revision.article_id)
+        .prefetch_related(
+            Prefetch(
+                "placements", queryset=Placement.objects.filter(revision=revision), to_attr="here"
+            )
+        )
+        .order_by("id")
+    )
+    views = []
+    for number, annotation in enumerate(rows, start=1):
+        if annotation.revision_id == revision.pk:
+            state, start, end, text = "original", annotation.start, annotation.end, annotation.exact
+        elif annotation.here:
+            placed = annotation.here[0]
+            state, start, end, text = placed.state, placed.start, placed.end, placed.text
+        else:
+            state, start, end, text = "other", None, None, ""
+        views.append(
+            AnnotationView(
+                annotation=annotation,
+                number=number,
+                state=state,
+                start=start,
+                end=end,
+                text=text,
+                can_change_status=can_change_status(user, annotation),  # type: ignore[arg-type]
+                selected=annotation.pk == selected,
+            )
+        )
+    order = {"original": 0, "changed": 0, "carried": 0, "orphaned": 0, "other": 1}
+    views.sort(key=lambda v: (not v.annotation.is_open, order[v.state], v.start or 0, v.number))
+    return views
+
+
+def annotation_marks(views: Sequence[AnnotationView]) -> list[tuple[int, int, int, int]]:
+    return [(v.start, v.end, v.annotation.pk, v.number) for v in views if v.marked]  # type: ignore[misc]
+
+
+def flag_decisions(article: Article) -> dict[str, FlagDecision]:
+    return {d.key: d for d in FlagDecision.objects.filter(article=article).select_related("by")}
+
+
+def person_for(name: str | None) -> Person | None:
+    """The registry's person with this name or alias, if exactly one."""
+    if not name:
+        return None
+    people = list(
+        Person.objects.filter(Q(name__iexact=name) | Q(aliases__name__iexact=name)).distinct()[:2]
+    )
+    return people[0] if len(people) == 1 else None
+
+
+def newsroom_users() -> QuerySet:
+    """Who can be assigned an annotation: members of the newsroom's groups."""
+    from django.contrib.auth import get_user_model
+
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name__in=[EDITORS, COPY_DESK, ADMINS])
+        .distinct()
+        .order_by("username")
+    )
+
+
+def unread_count(user: object) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def annotation_queue(
+    *,
+    kind: str = "",
+    status: str = "",
+    author: str = "",
+    assignee: str = "",
+    source: str = "",
+    placement: str = "",
+) -> QuerySet[Annotation]:
+    """The newsroom's annotations, newest first, filtered; placement is as of the
+    article's latest revision."""
+    latest = (
+        Revision.objects.filter(article=OuterRef("article")).order_by("-number").values("pk")[:1]
+    )
+    state_on_latest = Placement.objects.filter(
+        annotation=OuterRef("pk"), revision=Subquery(latest)
+    ).values("state")[:1]
+    rows = (
+        Annotation.objects.select_related(
+            "author", "assignee", "article__source", "revision", "proposed_person"
+        )
+        .annotate(latest_revision=Subquery(latest), latest_state=Subquery(state_on_latest))
+        .order_by("-created_at", "-id")
+    )
+    if kind:
+        rows = rows.filter(kind=kind)
+    if status:
+        rows = rows.filter(status=status)
+    if author:
+        rows = rows.filter(author__username=author)
+    if assignee == "-":
+        rows = rows.filter(assignee__isnull=True)
+    elif assignee:
+        rows = rows.filter(assignee__username=assignee)
+    if source:
+        rows = rows.filter(article__source__slug=source)
+    if placement == "original":
+        rows = rows.filter(revision_id=F("latest_revision"))
+    elif placement == "attention":
+        rows = rows.filter(latest_state__in=["changed", "orphaned"])
+    elif placement:
+        rows = rows.filter(latest_state=placement)
+    return rows
+
+
+def stale_placements(article_ids: Sequence[int]) -> list[Revision]:
+    """Latest revisions of these articles on which some open annotation is not yet placed."""
+    latest = (
+        Revision.objects.filter(article=OuterRef("article")).order_by("-number").values("pk")[:1]
+    )
+    pending = (
+        Annotation.objects.filter(article_id__in=article_ids, status=Annotation.Status.OPEN)
+        .annotate(latest_revision=Subquery(latest))
+        .exclude(revision_id=F("latest_revision"))
+        .exclude(placements__revision_id=F("latest_revision"))
+        .values_list("latest_revision", flat=True)
+        .distinct()
+    )
+    ids = list(pending)
+    return list(Revision.objects.filter(pk__in=ids).select_related("article")) if ids else []
+
+
+@dataclass(frozen=True)
+class AttributionRow:
+    """One line of the attributions panel: the attribution and the newsroom's decision."""
+
+    view: AttributionView
+    decision: FlagDecision | None
+    selected: bool = False
+
+    @property
+    def open_flag(self) -> bool:
+        return bool(self.view.flags) and self.decision is None
+
+
+def attribution_panel(
+    reading: Reading, decisions: Mapping[str, FlagDecision], *, selected: int | None = None
+) -> list[AttributionRow]:
+    """Undecided flags first, then decided ones, then the rest in text order."""
+    rows = [
+        AttributionRow(view=v, decision=decisions.get(v.key), selected=v.index == selected)
+        for v in reading.attributions
+    ]
+    rows.sort(key=lambda r: (not r.open_flag, not r.view.flags, -len(r.view.flags), r.view.index))
+    return rows
+
+
+def attribution_span(revision: Revision, index: int) -> tuple[int, int]:
+    """The passage an attribution covers: from its first part to its last."""
+    attributions = analysis_dict(revision)["attributions"]
+    if not 0 <= index < len(attributions):
+        raise Http404("No such attribution.")
+    parts = [attributions[index].get(r) for r in ("speaker", "cue", "content")]
+    spans = [p for p in parts if isinstance(p, Mapping)]
+    return min(int(p["start"]) for p in spans), max(int(p["end"]) for p in spans)  # type: ignore[call-overload]

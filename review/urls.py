@@ -11,4 +11,26 @@ urlpatterns = [
     path("articles/<slug:slug>/revisions/<int:number>/", views.article_read, name="revision"),
     path("articles/<slug:slug>/compare/", views.article_compare, name="compare"),
     path("api/articles/<slug:slug>/diff", views.api_article_diff, name="api-diff"),
+    path(
+        "articles/<slug:slug>/revisions/<int:number>/annotate/",
+        views.annotation_new,
+        name="annotation-new",
+    ),
+    path(
+        "articles/<slug:slug>/revisions/<int:number>/annotations/",
+        views.annotation_create,
+        name="annotation-create",
+    ),
+    path(
+        "articles/<slug:slug>/revisions/<int:number>/attributions/<int:index>/dismiss/",
+        views.flag_dismiss,
+        name="flag-dismiss",
+    ),
+    path("annotations/", views.annotation_queue, name="annotations"),
+    path("annotations/<int:pk>/comments/", views.comment_create, name="comment-create"),
+    path("annotations/<int:pk>/status/", views.annotation_status, name="annotation-status"),
+    path("annotations/<int:pk>/assign/", views.annotation_assign, name="annotation-assign"),
+    path("comments/<int:pk>/edit/", views.comment_edit, name="comment-edit"),
+    path("notifications/", views.notification_list, name="notifications"),
+    path("notifications/read/", views.notifications_read, name="notifications-read"),
 ]

@@ -2,13 +2,33 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
-from articles.models import Article
-from review import selectors
-from review.forms import CompareForm
+from articles import selectors as articles_selectors
+from articles.models import Article, Person, Revision
+from review import selectors, services
+from review.forms import (
+    AnnotationForm,
+    AssignForm,
+    CommentForm,
+    CompareForm,
+    DismissForm,
+    QueueFilterForm,
+    ReasonForm,
+)
+from review.models import Annotation, Comment
+from review.services import Conflict
 
 
 @require_GET
@@ -18,13 +38,28 @@ def article_read(request: HttpRequest, slug: str, number: int | None = None) -> 
     if picked.isdigit():  # the revision picker, submitted without JavaScript
         return redirect("review:revision", slug=slug, number=int(picked))
     revision = selectors.revision_get(article, number)
+    if services.placements_pending(revision):  # first shown since it arrived: place open notes
+        services.placements_ensure(revision=revision)
     revisions = selectors.article_revisions(article)
+    annotations = selectors.annotations_for(
+        revision, user=request.user, selected=_int_param(request.GET.get("annotation"))
+    )
+    reading = selectors.reading_for(revision, annotations=selectors.annotation_marks(annotations))
+    panel = selectors.attribution_panel(
+        reading,
+        selectors.flag_decisions(article),
+        selected=_int_param(request.GET.get("attribution")),
+    )
     context = {
         "article": article,
         "revision": revision,
         "latest": revisions[-1],
         "history": selectors.history_for(revisions),
-        "reading": selectors.reading_for(revision),
+        "reading": reading,
+        "panel": panel,
+        "annotations": annotations,
+        "open_count": sum(1 for a in annotations if a.annotation.is_open),
+        "assignees": selectors.newsroom_users(),
     }
     return render(request, "review/article.html", context)
 
@@ -80,3 +115,307 @@ def api_article_diff(request: HttpRequest, slug: str) -> JsonResponse:
     new = by_number[form.cleaned_data["to"]]
     result = selectors.diff_for(old, new)
     return JsonResponse({"article": article.slug, "from": old.number, "to": new.number, **result})
+
+
+# --------------------------------------------------------------------------
+# annotations
+
+
+def _int_param(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+def _reading_url(revision: Revision, **params: object) -> str:
+    url = reverse(
+        "review:revision", kwargs={"slug": revision.article.slug, "number": revision.number}
+    )
+    query = urlencode({k: v for k, v in params.items() if v is not None})
+    return f"{url}?{query}" if query else url
+
+
+def _done(request: HttpRequest, url: str, message: str) -> HttpResponse:
+    """After a write: back to the page, with a message (htmx reloads it)."""
+    messages.success(request, message)
+    if request.htmx:
+        return HttpResponseClientRedirect(url)
+    return redirect(url)
+
+
+def _refused(request: HttpRequest, url: str, error: Exception) -> HttpResponse:
+    message = error.messages[0] if isinstance(error, ValidationError) else str(error)
+    status = (
+        403 if isinstance(error, PermissionDenied) else 409 if isinstance(error, Conflict) else 422
+    )
+    if request.htmx:
+        return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
+    messages.error(request, message)
+    return redirect(url)
+
+
+def _revision(slug: str, number: int) -> Revision:
+    return get_object_or_404(
+        Revision.objects.select_related("article__source"), article__slug=slug, number=number
+    )
+
+
+def _annotation_form_context(
+    request: HttpRequest,
+    revision: Revision,
+    form: AnnotationForm,
+    reading: selectors.AttributionView | None,
+) -> dict[str, object]:
+    return {
+        "article": revision.article,
+        "revision": revision,
+        "form": form,
+        "attribution": reading,
+        "people": Person.objects.order_by("name"),
+    }
+
+
+def _attribution_view(revision: Revision, index: int | None) -> selectors.AttributionView | None:
+    if index is None:
+        return None
+    reading = selectors.reading_for(revision)
+    return next((a for a in reading.attributions if a.index == index), None)
+
+
+@require_GET
+@permission_required("review.add_annotation", raise_exception=True)
+def annotation_new(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    """The annotate form for a selection (start, end, exact) or an attribution."""
+    revision = _revision(slug, number)
+    index = _int_param(request.GET.get("attribution"))
+    attribution = _attribution_view(revision, index)
+    initial: dict[str, object] = {
+        "start": _int_param(request.GET.get("start")),
+        "end": _int_param(request.GET.get("end")),
+        "exact": request.GET.get("exact", ""),
+        "kind": request.GET.get("kind") or Annotation.Kind.DISPUTED_ATTRIBUTION,
+    }
+    if attribution is not None:
+        span = selectors.attribution_span(revision, attribution.index)
+        initial.update(start=span[0], end=span[1], exact=revision.body[span[0] : span[1]])
+        initial["attribution"] = attribution.index
+        person = selectors.person_for(attribution.suggested_speaker)
+        if person is not None:
+            initial["proposed_person"] = person.pk
+        elif attribution.suggested_speaker:
+            initial["proposed_speaker_text"] = attribution.suggested_speaker
+    elif not (initial["exact"] or "").strip():
+        initial["kind"] = request.GET.get("kind") or Annotation.Kind.FACT
+    form = AnnotationForm(initial=initial, assignees=selectors.newsroom_users())
+    context = _annotation_form_context(request, revision, form, attribution)
+    template = "review/annotate.html#annotate-form" if request.htmx else "review/annotate.html"
+    return render(request, template, context)
+
+
+@require_POST
+@permission_required("review.add_annotation", raise_exception=True)
+def annotation_create(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    revision = _revision(slug, number)
+    form = AnnotationForm(request.POST, assignees=selectors.newsroom_users())
+    attribution = _attribution_view(revision, _int_param(request.POST.get("attribution")))
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            annotation = services.annotation_create(
+                revision=revision,
+                author=request.user,
+                kind=data["kind"],
+                start=data["start"],
+                end=data["end"],
+                exact=data["exact"],
+                comment=data["comment"],
+                attribution_index=data["attribution"],
+                proposed_person=data["proposed_person"],
+                proposed_speaker_text=data["proposed_speaker_text"],
+                evidence_url=data["evidence_url"],
+                evidence_note=data["evidence_note"],
+                assignee=data["assignee"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return _done(
+                request,
+                _reading_url(revision, annotation=annotation.pk),
+                f"Annotation {annotation.pk} saved.",
+            )
+    context = _annotation_form_context(request, revision, form, attribution)
+    template = "review/annotate.html#annotate-form" if request.htmx else "review/annotate.html"
+    return render(request, template, context, status=422)
+
+
+def _annotation(pk: int) -> Annotation:
+    return get_object_or_404(Annotation.objects.select_related("article", "revision"), pk=pk)
+
+
+def _back(request: HttpRequest, annotation: Annotation) -> str:
+    """The reading desk of the revision the editor was looking at, this annotation selected."""
+    number = _int_param(request.POST.get("revision") or request.GET.get("revision"))
+    revision = annotation.article.revisions.filter(number=number).first() if number else None
+    return _reading_url(revision or annotation.revision, annotation=annotation.pk)
+
+
+@require_POST
+@permission_required("review.add_comment", raise_exception=True)
+def comment_create(request: HttpRequest, pk: int) -> HttpResponse:
+    annotation = _annotation(pk)
+    form = CommentForm(request.POST)
+    back = _back(request, annotation)
+    if not form.is_valid():
+        return _refused(request, back, ValidationError(form.errors["body"][0]))
+    try:
+        services.comment_add(
+            annotation=annotation, author=request.user, body=form.cleaned_data["body"]
+        )
+    except (ValidationError, PermissionDenied) as error:
+        return _refused(request, back, error)
+    return _done(request, back, "Reply posted.")
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("review.add_comment", raise_exception=True)
+def comment_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    comment = get_object_or_404(
+        Comment.objects.select_related("annotation__article", "annotation__revision"), pk=pk
+    )
+    if comment.author_id != request.user.pk:
+        raise PermissionDenied("Only the author of a comment can edit it.")
+    back = _back(request, comment.annotation)
+    form = CommentForm(request.POST or None, initial={"body": comment.body})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.comment_edit(
+                comment=comment, editor=request.user, body=form.cleaned_data["body"]
+            )
+        except ValidationError as error:
+            form.add_error("body", error)
+        else:
+            return _done(request, back, "Comment edited; the earlier wording is kept.")
+    status = 422 if request.method == "POST" else 200
+    return render(
+        request,
+        "review/comment_edit.html",
+        {"comment": comment, "form": form, "back": back},
+        status=status,
+    )
+
+
+@require_POST
+@login_required
+def annotation_status(request: HttpRequest, pk: int) -> HttpResponse:
+    annotation = _annotation(pk)
+    form = ReasonForm(request.POST)
+    back = _back(request, annotation)
+    if not form.is_valid():
+        first = next(iter(form.errors.values()))[0]
+        return _refused(request, back, ValidationError(first))
+    action = {
+        "resolve": services.annotation_resolve,
+        "reject": services.annotation_reject,
+        "reopen": services.annotation_reopen,
+    }[form.cleaned_data["action"]]
+    try:
+        annotation = action(
+            annotation=annotation, actor=request.user, reason=form.cleaned_data["reason"]
+        )
+    except (ValidationError, PermissionDenied, Conflict) as error:
+        return _refused(request, back, error)
+    return _done(
+        request,
+        back,
+        f"Annotation {annotation.pk} is now {annotation.get_status_display().lower()}.",
+    )
+
+
+@require_POST
+@permission_required("review.add_annotation", raise_exception=True)
+def annotation_assign(request: HttpRequest, pk: int) -> HttpResponse:
+    annotation = _annotation(pk)
+    form = AssignForm(request.POST, assignees=selectors.newsroom_users())
+    back = _back(request, annotation)
+    if not form.is_valid():
+        return _refused(request, back, ValidationError("Choose a member of the newsroom."))
+    assignee = form.cleaned_data["assignee"]
+    try:
+        services.annotation_assign(annotation=annotation, actor=request.user, assignee=assignee)
+    except (ValidationError, PermissionDenied) as error:
+        return _refused(request, back, error)
+    who = assignee.get_full_name() or assignee.username if assignee else "nobody"
+    return _done(request, back, f"Annotation {annotation.pk} assigned to {who}.")
+
+
+@require_POST
+@permission_required("review.add_flagdecision", raise_exception=True)
+def flag_dismiss(request: HttpRequest, slug: str, number: int, index: int) -> HttpResponse:
+    revision = _revision(slug, number)
+    form = DismissForm(request.POST)
+    back = _reading_url(revision, attribution=index)
+    if not form.is_valid():
+        return _refused(request, back, ValidationError(form.errors["reason"][0]))
+    try:
+        services.flag_dismiss(
+            revision=revision,
+            attribution_index=index,
+            actor=request.user,
+            reason=form.cleaned_data["reason"],
+        )
+    except (ValidationError, PermissionDenied, Conflict) as error:
+        return _refused(request, back, error)
+    return _done(request, back, "Flag dismissed: it stays dismissed in later revisions.")
+
+
+QUEUE_PER_PAGE = 50
+
+
+@require_GET
+@permission_required("review.view_annotation", raise_exception=True)
+def annotation_queue(request: HttpRequest) -> HttpResponse:
+    form = QueueFilterForm(request.GET)
+    filters = {k: v for k, v in (form.cleaned_data if form.is_valid() else {}).items() if v}
+    rows = selectors.annotation_queue(**filters)
+    paginator = Paginator(rows, QUEUE_PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
+    stale = selectors.stale_placements([a.article_id for a in page.object_list])
+    if stale:  # a newer revision arrived and nobody has opened it yet: place the notes now
+        for revision in stale:
+            services.placements_ensure(revision=revision)
+        page = paginator.get_page(request.GET.get("page"))
+        page.object_list = list(
+            selectors.annotation_queue(**filters)[page.start_index() - 1 : page.end_index()]
+        )
+    context = {
+        "form": form,
+        "page": page,
+        "annotations": page.object_list,
+        "filter_query": urlencode(filters),
+        "sources": articles_selectors.sources_in_use(),
+        "users": selectors.newsroom_users(),
+    }
+    template = "review/annotations.html#queue" if request.htmx else "review/annotations.html"
+    return render(request, template, context)
+
+
+@require_GET
+@login_required
+def notification_list(request: HttpRequest) -> HttpResponse:
+    show = request.GET.get("show", "unread")
+    rows = request.user.notifications.select_related("actor", "article")
+    if show == "unread":
+        rows = rows.filter(read_at__isnull=True)
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    return render(request, "review/notifications.html", {"page": page, "show": show})
+
+
+@require_POST
+@login_required
+def notifications_read(request: HttpRequest) -> HttpResponse:
+    ident = _int_param(request.POST.get("id"))
+    count = services.notifications_mark_read(user=request.user, ids=[ident] if ident else None)
+    target = request.POST.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return redirect(target)
+    messages.success(request, f"{count} notification{'s' if count != 1 else ''} marked read.")
+    return redirect("review:notifications")

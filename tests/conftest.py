@@ -11,8 +11,8 @@ from django.contrib.auth.models import Group, User
 from django.test import Client
 
 from articles.ingest import CaptureDraft, read_capture
-from articles.roles import groups_ensure
 from articles.services import RecordResult, revision_record
+from review.roles import roles_ensure
 
 DATA = Path(__file__).resolve().parent / "data"
 SEED_PATH = DATA / "000_8118fbd42351acfa.txt"
@@ -48,7 +48,7 @@ def seed_draft(seed_bytes: bytes) -> CaptureDraft:
 @pytest.fixture
 def make_user(db: None) -> Callable[..., User]:
     def make(username: str, group: str | None = None, *, staff: bool = False) -> User:
-        groups_ensure()  # a transactional test's flush empties the migration's groups
+        roles_ensure()  # a transactional test's flush empties the migration's groups
         user = User.objects.create_user(username=username, password=PASSWORD, is_staff=staff)
         if group:
             user.groups.add(Group.objects.get(name=group))

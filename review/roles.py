@@ -1,0 +1,37 @@
+"""What each newsroom role may do in review, on top of the record's permissions."""
+
+from __future__ import annotations
+
+from django.apps.registry import Apps
+from django.apps.registry import apps as global_apps
+
+from articles.roles import ADMINS, COPY_DESK, EDITORS, groups_ensure
+
+_EDITORIAL = [
+    "review.view_annotation",
+    "review.add_annotation",
+    "review.add_comment",
+    "review.add_flagdecision",
+    "review.view_correction",
+    "review.add_correction",
+]
+
+REVIEW_PERMISSIONS: dict[str, list[str]] = {
+    EDITORS: _EDITORIAL,
+    COPY_DESK: [*_EDITORIAL, "review.sign_off_correction"],
+    ADMINS: [*_EDITORIAL, "review.sign_off_correction", "review.moderate_annotation"],
+}
+
+
+def roles_ensure(apps: Apps = global_apps) -> None:
+    """Create the groups with the record's and review's permissions (idempotent)."""
+    groups_ensure(apps)
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for group_name, codenames in REVIEW_PERMISSIONS.items():
+        group = Group.objects.get(name=group_name)
+        for dotted in codenames:
+            app_label, codename = dotted.split(".")
+            group.permissions.add(
+                Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            )
