@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -114,6 +115,25 @@ def corrected_seed_text(seed_text: str) -> str:
 def recorded_correction(recorded_seed: RecordResult, seed_text: str) -> RecordResult:
     draft = read_capture(corrected_seed_text(seed_text).encode("utf-8"), filename="corrected.txt")
     return revision_record(draft=draft, filename="corrected.txt")
+
+
+def record_page_fields(
+    recorded: RecordResult, draft: CaptureDraft, **fields: object
+) -> RecordResult:
+    """Record the next revision of ``recorded``: ``draft`` (its capture) with the page
+    fields changed (``title=``, ``standfirst=``, ``byline=``, ``last_updated=`` ...).
+
+    The body is the same, so the recorded revision's analysis is reused."""
+    from articles.selectors import latest_analysis_for
+
+    analysis = latest_analysis_for(recorded.revision)
+    assert analysis is not None
+    return revision_record(
+        draft=replace(draft, **fields),
+        filename="fields.txt",
+        analysis=analysis.as_dict(),
+        article=recorded.article,
+    )
 
 
 def visible_text(html: str) -> str:

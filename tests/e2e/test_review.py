@@ -7,6 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.conftest import record_page_fields
 from tests.e2e.conftest import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -73,6 +74,28 @@ def test_compare_shows_putin_to_zelensky_first_and_j_k_walk_the_changes(
     expect(current.locator(".mark-ent")).to_contain_text("Entities: Putin Zelensky")
     page.keyboard.press("k")
     expect(page.locator(".change.current")).to_contain_text("speaker changed")
+
+
+def test_compare_shows_a_headline_change_and_j_reaches_it_first(
+    page, editor, recorded_seed, seed_draft
+) -> None:
+    record_page_fields(
+        recorded_seed,
+        seed_draft,
+        title="US Secretary of State Blinken pledges support for Ukraine amid Russian advances",
+    )
+    log_in(page, editor)
+    page.goto(f"/articles/{recorded_seed.article.slug}/compare/")
+    expect(page.locator("#summary-line")).to_contain_text("headline changed; 0 changed")
+    headline = page.locator(".field-change").first
+    expect(headline.locator(".field-label")).to_have_text("Headline")
+    expect(headline.locator(".old del")).to_have_text("reaffirms")
+    expect(headline.locator(".new ins")).to_have_text("pledges")
+
+    page.keyboard.press("j")
+    current = page.locator(".change.current")
+    expect(current).to_have_attribute("data-field", "title")
+    expect(current).to_be_focused()
 
 
 def test_switching_mode_swaps_the_fragment_and_keeps_a_shareable_url(
