@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 from collections.abc import Callable
 from dataclasses import replace
@@ -144,3 +145,27 @@ def visible_text(html: str) -> str:
     html = re.sub(r"(?is)<(script|style|head)\b.*?</\1>", " ", html)
     text = re.sub(r"<[^>]+>", "", html)
     return re.sub(r"\s+", " ", html_lib.unescape(text)).strip()
+
+
+@pytest.fixture(autouse=True)
+def _analyse_each_text_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The real pipeline, run once per distinct (text, known names) in the session.
+
+    Recording the seed in many tests would otherwise run spaCy on the same text
+    every time; each caller still gets its own copy of the real result.
+    """
+    from articles import nlp
+
+    real = _REAL_ANALYSE_TEXT.setdefault("fn", nlp.analyse_text)
+
+    def analyse_text(text: str, *, known=()):  # type: ignore[no-untyped-def]
+        key = (text, tuple(known))
+        if key not in _ANALYSES:
+            _ANALYSES[key] = real(text, known=known)
+        return copy.deepcopy(_ANALYSES[key])
+
+    monkeypatch.setattr(nlp, "analyse_text", analyse_text)
+
+
+_ANALYSES: dict[tuple[str, tuple[object, ...]], dict] = {}
+_REAL_ANALYSE_TEXT: dict[str, object] = {}
