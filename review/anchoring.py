@@ -16,33 +16,37 @@ the runner-up's distance). Otherwise the answer is None: ambiguous.
 **Place.** ``place()`` puts an annotation made on an old revision onto a newer
 one, through the sentence alignment of ``review.diffing.align()``:
 
-1. The old sentences under the quote (its whitespace stripped) are looked up
-   in the ops. Each op pairs them with new sentences (``equal``, ``changed``,
-   ``moved``, a ``split`` into several, a ``merged`` group) or with nothing
-   (``deleted``).
-2. Each op's old sentences and new sentences are diffed word by word
-   (``diffing.tokenize`` + difflib). The quote's start and end are mapped
-   through that diff. Inside unchanged text the offset moves with the text.
-   Inside an edit, the start goes to the start of the replacement and the end
-   to its end.
+1. The old sentences under the quote (its leading and trailing whitespace
+   stripped) are looked up in the ops. Each op pairs some of them with new
+   sentences (``equal``, ``changed``, ``moved``, a ``split`` into several, a
+   ``merged`` group) or with nothing (``deleted``). The quote falls into one
+   piece per op.
+2. Each op's old and new sentences are diffed word by word
+   (``diffing.tokenize`` + difflib), and the piece's start and end are mapped
+   through that diff. Inside unchanged text an offset moves with the text.
+   Inside an edit, a start goes to the start of the replacement and an end to
+   its end, so "Putin" in "Putin asked" maps to "Zelensky" in "Zelensky asked".
 3. **carried** when the pieces lie in one run of adjacent new sentences, in
-   order, and the mapped range holds ``exact`` character for character.
-   Otherwise also when ``exact`` occurs inside the paired new sentences with
-   at least half of its context intact and no equally good rival. A clause
-   moved inside its sentence keeps its context this way; a name that only
-   recurs later in the sentence does not.
+   the old order, and the mapped range holds ``exact`` character for
+   character. Failing that, also when ``exact`` occurs inside the paired new
+   sentences with at least ``CONTEXT_SHARE`` of its context intact, as
+   ``locate()`` picks it (best context, then clearly nearest). A clause moved
+   inside its sentence keeps its context this way; a name that only recurs
+   later in the edited sentence does not.
 4. **changed** when some of the quote's sentences are paired but the text is
    not carried. The span is the mapped range in the run of paired sentences
-   that holds most of the quote, or those whole sentences when the quoted
-   words were deleted from them.
+   that holds most of the quote; or those whole sentences when the quoted
+   words were cut from them.
 5. **orphaned** when every sentence under the quote was deleted.
 
 The search never leaves the sentences that the alignment paired with the
-quote's own. A similar (or identical) sentence elsewhere is never a target:
-an orphan rather than a wrong re-attachment. Typography counts: curly quotes
-for straight ones in the quoted range is ``changed``, not ``carried``. A quote
-outside every sentence (no sentence analysis) is carried only on an exact,
-credible, unambiguous match in the whole new text, and is otherwise orphaned.
+quote's own. A similar (or identical) text elsewhere is never a target: an
+orphan rather than a wrong re-attachment. Carried means exactly the same
+characters (``new_text[start:end] == exact``): curly quotes for straight
+ones, or another whitespace run, inside the quoted range is ``changed``. A
+quote outside every sentence (no sentence analysis) is carried only on a
+credible, unambiguous exact match in the whole new text, and is otherwise
+orphaned.
 """
 
 from __future__ import annotations
