@@ -1,44 +1,19 @@
-"""Thin views over the record: the desk (article list), import, the analysis API."""
+"""Thin views over the record: import and the analysis API."""
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from articles import selectors, services
-from articles.forms import ArticleFilterForm, ImportForm
+from articles.forms import ImportForm
 from articles.models import Revision
 
 PER_PAGE = 50
-
-
-@require_GET
-def article_list(request: HttpRequest) -> HttpResponse:
-    form = ArticleFilterForm(request.GET)
-    filters = form.cleaned_data if form.is_valid() else {}
-    query = filters.get("q", "")
-    source = filters.get("source", "")
-    paginator = Paginator(selectors.article_list(query=query, source_slug=source), PER_PAGE)
-    page = paginator.get_page(request.GET.get("page"))
-    context = {
-        "form": form,
-        "articles": page.object_list,
-        "page": page,
-        "filter_query": urlencode({k: v for k, v in (("q", query), ("source", source)) if v}),
-        "sources": selectors.sources_in_use(),
-        "query": query,
-        "source": source,
-    }
-    if request.htmx:
-        return render(request, "articles/article_list.html#results", context)
-    return render(request, "articles/article_list.html", context)
 
 
 @require_http_methods(["GET", "POST"])

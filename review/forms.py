@@ -138,4 +138,5 @@ class QueueFilterForm(forms.Form):
     author = forms.CharField(required=False, max_length=150)
     assignee = forms.CharField(required=False, max_length=150)
     source = forms.SlugField(required=False)
+    article = forms.SlugField(required=False, max_length=120)
     placement = forms.ChoiceField(choices=PLACEMENTS, required=False)

@@ -9,7 +9,8 @@ from datetime import datetime
 from html import escape
 
 from django.core.cache import cache
-from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import formats, timezone
 from django.utils.safestring import SafeString, mark_safe
@@ -21,7 +22,15 @@ from articles.selectors import latest_analysis_for
 from review import diffing
 from review.flags import FlagExplanation, attribution_key, explain
 from review.highlight import Paragraph, render_paragraphs, render_tokens
-from review.models import Annotation, Comment, FlagDecision, Notification, Placement, StatusChange
+from review.models import (
+    Annotation,
+    Comment,
+    Correction,
+    FlagDecision,
+    Notification,
+    Placement,
+    StatusChange,
+)
 
 ENTITY_GROUPS = {
     "People": ("PERSON",),
@@ -256,6 +265,8 @@ class CompareRow:
     numbers_added: list[str]
     entities_removed: list[str]
     entities_added: list[str]
+    old_start: int | None = None
+    new_start: int | None = None
 
 
 @dataclass(frozen=True)
@@ -433,6 +444,8 @@ def compare(old: Revision, new: Revision) -> dict[str, object]:
                 numbers_added=numbers_added,
                 entities_removed=entities_removed,
                 entities_added=entities_added,
+                old_start=old_span[0] if old_span else None,
+                new_start=new_span[0] if new_span else None,
             )
         )
     changes = [_change_view(c, old_sents, new_sents) for c in result["attribution_changes"]]
@@ -614,6 +627,7 @@ def annotation_queue(
     author: str = "",
     assignee: str = "",
     source: str = "",
+    article: str = "",
     placement: str = "",
 ) -> QuerySet[Annotation]:
     """The newsroom's annotations, newest first, filtered; placement is as of the
@@ -622,13 +636,14 @@ def annotation_queue(
         Revision.objects.filter(article=OuterRef("article")).order_by("-number").values("pk")[:1]
     )
     state_on_latest = Placement.objects.filter(
-        annotation=OuterRef("pk"), revision=Subquery(latest)
+        annotation=OuterRef("pk"), revision=OuterRef("latest_revision")
     ).values("state")[:1]
     rows = (
         Annotation.objects.select_related(
             "author", "assignee", "article__source", "revision", "proposed_person"
         )
-        .annotate(latest_revision=Subquery(latest), latest_state=Subquery(state_on_latest))
+        .annotate(latest_revision=Subquery(latest))
+        .annotate(latest_state=Subquery(state_on_latest))
         .order_by("-created_at", "-id")
     )
     if kind:
@@ -643,6 +658,8 @@ def annotation_queue(
         rows = rows.filter(assignee__username=assignee)
     if source:
         rows = rows.filter(article__source__slug=source)
+    if article:
+        rows = rows.filter(article__slug=article)
     if placement == "original":
         rows = rows.filter(revision_id=F("latest_revision"))
     elif placement == "attention":
@@ -652,16 +669,22 @@ def annotation_queue(
     return rows
 
 
-def stale_placements(article_ids: Sequence[int]) -> list[Revision]:
-    """Latest revisions of these articles on which some open annotation is not yet placed."""
+def stale_placements() -> list[Revision]:
+    """Latest revisions on which some open annotation of an older one is not yet placed."""
     latest = (
         Revision.objects.filter(article=OuterRef("article")).order_by("-number").values("pk")[:1]
     )
     pending = (
-        Annotation.objects.filter(article_id__in=article_ids, status=Annotation.Status.OPEN)
+        Annotation.objects.filter(status=Annotation.Status.OPEN)
         .annotate(latest_revision=Subquery(latest))
         .exclude(revision_id=F("latest_revision"))
-        .exclude(placements__revision_id=F("latest_revision"))
+        .filter(
+            ~Exists(
+                Placement.objects.filter(
+                    annotation=OuterRef("pk"), revision=OuterRef("latest_revision")
+                )
+            )
+        )
         .values_list("latest_revision", flat=True)
         .distinct()
     )
@@ -702,3 +725,25 @@ def attribution_span(revision: Revision, index: int) -> tuple[int, int]:
     parts = [attributions[index].get(r) for r in ("speaker", "cue", "content")]
     spans = [p for p in parts if isinstance(p, Mapping)]
     return min(int(p["start"]) for p in spans), max(int(p["end"]) for p in spans)  # type: ignore[call-overload]
+
+
+def desk_rows(articles: QuerySet[Article]) -> QuerySet[Article]:
+    """The desk's articles with their open annotations and corrections waiting for sign-off."""
+    open_annotations = (
+        Annotation.objects.filter(article=OuterRef("pk"), status=Annotation.Status.OPEN)
+        .order_by()
+        .values("article")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    waiting = (
+        Correction.objects.filter(article=OuterRef("pk"), state=Correction.State.SUBMITTED)
+        .order_by()
+        .values("article")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return articles.annotate(
+        open_annotations=Coalesce(Subquery(open_annotations), 0),
+        corrections_waiting=Coalesce(Subquery(waiting), 0),
+    )

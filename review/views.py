@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseClientRedirect
 
 from articles import selectors as articles_selectors
+from articles.forms import ArticleFilterForm
 from articles.models import Article, Person, Revision
 from review import selectors, services
 from review.forms import (
@@ -29,6 +30,31 @@ from review.forms import (
 )
 from review.models import Annotation, Comment
 from review.services import Conflict
+
+DESK_PER_PAGE = 50
+
+
+@require_GET
+def desk(request: HttpRequest) -> HttpResponse:
+    """The desk: articles newest first, with their open annotations and waiting corrections."""
+    form = ArticleFilterForm(request.GET)
+    filters = form.cleaned_data if form.is_valid() else {}
+    query = filters.get("q", "")
+    source = filters.get("source", "")
+    rows = selectors.desk_rows(articles_selectors.article_list(query=query, source_slug=source))
+    page = Paginator(rows, DESK_PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "form": form,
+        "articles": page.object_list,
+        "page": page,
+        "filter_query": urlencode({k: v for k, v in (("q", query), ("source", source)) if v}),
+        "sources": articles_selectors.sources_in_use(),
+        "query": query,
+        "source": source,
+        "show_waiting": request.user.has_perm("review.sign_off_correction"),
+    }
+    template = "review/desk.html#results" if request.htmx else "review/desk.html"
+    return render(request, template, context)
 
 
 @require_GET
@@ -375,17 +401,13 @@ QUEUE_PER_PAGE = 50
 def annotation_queue(request: HttpRequest) -> HttpResponse:
     form = QueueFilterForm(request.GET)
     filters = {k: v for k, v in (form.cleaned_data if form.is_valid() else {}).items() if v}
-    rows = selectors.annotation_queue(**filters)
-    paginator = Paginator(rows, QUEUE_PER_PAGE)
-    page = paginator.get_page(request.GET.get("page"))
-    stale = selectors.stale_placements([a.article_id for a in page.object_list])
-    if stale:  # a newer revision arrived and nobody has opened it yet: place the notes now
-        for revision in stale:
-            services.placements_ensure(revision=revision)
-        page = paginator.get_page(request.GET.get("page"))
-        page.object_list = list(
-            selectors.annotation_queue(**filters)[page.start_index() - 1 : page.end_index()]
-        )
+    # A newer revision arrived and nobody has opened it yet: place its notes first,
+    # so that "changed" and "orphaned" are filtered as of the latest revision.
+    for revision in selectors.stale_placements():
+        services.placements_ensure(revision=revision)
+    page = Paginator(selectors.annotation_queue(**filters), QUEUE_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     context = {
         "form": form,
         "page": page,

@@ -169,3 +169,9 @@ def _analyse_each_text_once(monkeypatch: pytest.MonkeyPatch) -> None:
 
 _ANALYSES: dict[tuple[str, tuple[object, ...]], dict] = {}
 _REAL_ANALYSE_TEXT: dict[str, object] = {}
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings) -> None:  # type: ignore[no-untyped-def]
+    """Tests create many users; the production hasher costs about a second each."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -40,7 +40,9 @@ def dispute(revision, author, **extra):
 
 def putin_index(revision) -> int:
     attributions = revision.analyses.first().attributions
-    return next(i for i, a in enumerate(attributions) if (a["speaker"] or {}).get("text") == "Putin")
+    return next(
+        i for i, a in enumerate(attributions) if (a["speaker"] or {}).get("text") == "Putin"
+    )
 
 
 def macron_index(revision) -> int:
@@ -129,11 +131,15 @@ def test_a_mention_notifies_that_user_and_nobody_else(recorded_seed, editor, cop
     assert notes == [("cal", "mention")]
 
 
-def test_participants_are_notified_of_replies_once(recorded_seed, editor, copydesk, make_user) -> None:
+def test_participants_are_notified_of_replies_once(
+    recorded_seed, editor, copydesk, make_user
+) -> None:
     third = make_user("tom", "Editors")
     annotation = dispute(recorded_seed.revision, editor)
     services.comment_add(annotation=annotation, author=copydesk, body="Checking the wire copy.")
-    services.comment_add(annotation=annotation, author=third, body="@cal the AFP text says Zelensky.")
+    services.comment_add(
+        annotation=annotation, author=third, body="@cal the AFP text says Zelensky."
+    )
     received = sorted(Notification.objects.values_list("recipient__username", "verb"))
     # eda: two replies; cal: mentioned (not also "replied") by tom.
     assert received == [("cal", "mention"), ("eda", "reply"), ("eda", "reply")]
@@ -198,7 +204,9 @@ def test_resolve_reopen_and_reject_each_take_a_reason(recorded_seed, editor) -> 
         services.annotation_resolve(annotation=annotation, actor=editor, reason=" ")
     services.annotation_resolve(annotation=annotation, actor=editor, reason="Corrected.")
     services.annotation_reopen(annotation=annotation, actor=editor, reason="Not corrected yet.")
-    annotation = services.annotation_reject(annotation=annotation, actor=editor, reason="Duplicate.")
+    annotation = services.annotation_reject(
+        annotation=annotation, actor=editor, reason="Duplicate."
+    )
     assert annotation.status == Annotation.Status.REJECTED
     assert annotation.status_changed_by == editor and annotation.status_changed_at is not None
     history = list(annotation.status_changes.values_list("old_status", "new_status", "reason"))
@@ -264,13 +272,17 @@ def test_a_dismissal_needs_a_reason_and_a_flag(recorded_seed, editor) -> None:
         i for i, a in enumerate(revision.analyses.first().attributions) if not a["flags"]
     )
     with pytest.raises(ValidationError, match="no flag"):
-        services.flag_dismiss(revision=revision, attribution_index=unflagged, actor=editor, reason="x")
+        services.flag_dismiss(
+            revision=revision, attribution_index=unflagged, actor=editor, reason="x"
+        )
     with pytest.raises(ValidationError, match="no attribution"):
         services.flag_dismiss(revision=revision, attribution_index=999, actor=editor, reason="x")
     assert FlagDecision.objects.count() == 0
 
 
-def test_the_edited_sentence_places_the_dispute_as_changed(recorded_seed, editor, seed_text) -> None:
+def test_the_edited_sentence_places_the_dispute_as_changed(
+    recorded_seed, editor, seed_text
+) -> None:
     annotation = dispute(recorded_seed.revision, editor)
     draft = read_capture(corrected_seed_text(seed_text).encode(), filename="corrected.txt")
     later = revision_record(draft=draft).revision
@@ -281,7 +293,9 @@ def test_the_edited_sentence_places_the_dispute_as_changed(recorded_seed, editor
     assert services.placements_ensure(revision=later) == 0  # computed once, then kept
 
 
-def test_an_untouched_passage_is_carried_at_its_new_offsets(recorded_seed, editor, seed_text) -> None:
+def test_an_untouched_passage_is_carried_at_its_new_offsets(
+    recorded_seed, editor, seed_text
+) -> None:
     annotation = services.annotation_create(
         revision=recorded_seed.revision,
         author=editor,

@@ -55,7 +55,7 @@ def test_reading_desk_attributions_link_to_their_sentence(
     editor_client: Client, recorded_seed
 ) -> None:
     html = editor_client.get(f"/articles/{recorded_seed.article.slug}/").content.decode()
-    assert 'data-att="' in html and 'href="#s' in html
+    assert re.search(r'href="[^"]*\?attribution=\d+#s\d+" data-att="\d+"', html)
 
 
 def test_history_shows_a_summary_of_each_revision(editor_client: Client, slug: str) -> None:
