@@ -21,7 +21,7 @@ def test_choosing_the_flagged_attribution_highlights_it_in_the_text(
     flagged = page.locator(".attribution.flagged").first
     expect(flagged).to_contain_text("Putin")
     expect(flagged).to_contain_text("speaker-mentioned-once")
-    flagged.get_by_role("link").click()
+    flagged.get_by_role("link", name=re.compile(r"^Putin → asked")).click()
     active = page.locator(".body .att.active")
     expect(active.first).to_be_visible()
     expect(page.locator(".body .att-speaker.active")).to_have_text("Putin")
