@@ -9,7 +9,4 @@ app_name = "articles"
 urlpatterns = [
     path("", views.article_list, name="list"),
     path("import/", views.article_import, name="import"),
-    path(
-        "api/revisions/<int:revision_id>/analysis", views.api_revision_analysis, name="api-analysis"
-    ),
 ]

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from django import forms
 
 
@@ -17,6 +19,15 @@ class CompareForm(forms.Form):
         choices = [(n, f"Revision {n}") for n in numbers]
         self.fields["from_"].choices = choices
         self.fields["to"].choices = choices
+
+    @classmethod
+    def for_revisions(cls, data: Mapping[str, str], *, numbers: list[int]) -> CompareForm:
+        """Bound to ``data``; ``from``/``to`` default to the previous and the latest revision."""
+        values = dict(data.items())
+        if len(numbers) >= 2:
+            values.setdefault("from", str(numbers[-2]))
+            values.setdefault("to", str(numbers[-1]))
+        return cls(values, numbers=numbers)
 
     def add_prefix(self, field_name: str) -> str:
         # The query string says ?from=1&to=2; "from" is a Python keyword.

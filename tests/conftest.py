@@ -124,3 +124,14 @@ def visible_text(html: str) -> str:
     html = re.sub(r"(?is)<(script|style|head)\b.*?</\1>", " ", html)
     text = re.sub(r"<[^>]+>", "", html)
     return re.sub(r"\s+", " ", html_lib.unescape(text)).strip()
+
+
+def assert_matches_openapi(client: Client, path: str, status: int, data: object) -> None:
+    """``data`` validates against the response schema /api/openapi.json gives for ``path``."""
+    from openapi_schema_validator import OAS31Validator
+
+    document = client.get("/api/openapi.json").json()
+    response = document["paths"][path]["get"]["responses"][str(status)]
+    schema = response["content"]["application/json"]["schema"]
+    # The schema's $refs point into the document's components.
+    OAS31Validator({**schema, "components": document["components"]}).validate(data)

@@ -1,4 +1,4 @@
-"""The desk, import and the analysis API over HTTP, per role."""
+"""The desk and import over HTTP, per role."""
 
 from __future__ import annotations
 
@@ -20,8 +20,7 @@ from tests.conftest import SEED_PATH, visible_text
         "/articles/some-article/",
         "/articles/some-article/revisions/1/",
         "/articles/some-article/compare/",
-        "/api/revisions/1/analysis",
-        "/api/articles/some-article/diff",
+        "/api/docs",
         "/admin/",
     ],
 )
@@ -173,17 +172,6 @@ def test_revision_picker_without_javascript_redirects(
 def test_unknown_revision_is_404(editor_client: Client, recorded_seed) -> None:
     slug = recorded_seed.article.slug
     assert editor_client.get(f"/articles/{slug}/revisions/9/").status_code == 404
-
-
-def test_analysis_api_serves_the_machine_schema(editor_client: Client, recorded_seed) -> None:
-    revision = recorded_seed.revision
-    data = editor_client.get(f"/api/revisions/{revision.pk}/analysis").json()
-    assert data["schema"] == "newsdesk.analysis/1"
-    assert data["text"] == revision.body
-    for key in ("sentences", "entities", "attributions", "model"):
-        assert key in data
-    first = data["entities"][0]
-    assert data["text"][first["start"] : first["end"]] == first["text"]
 
 
 @pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])

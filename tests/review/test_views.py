@@ -1,4 +1,4 @@
-"""The reading desk, the compare page and the diff API over HTTP."""
+"""The reading desk and the compare page over HTTP."""
 
 from __future__ import annotations
 
@@ -114,25 +114,6 @@ def test_bad_compare_pair_gets_a_clear_message(
 def test_compare_with_one_revision_explains_why(editor_client: Client, recorded_seed) -> None:
     response = editor_client.get(f"/articles/{recorded_seed.article.slug}/compare/")
     assert "only one revision" in visible_text(response.content.decode())
-
-
-def test_diff_api_serves_the_machine_schema(editor_client: Client, slug: str) -> None:
-    data = editor_client.get(f"/api/articles/{slug}/diff?from=1&to=2").json()
-    assert data["schema"] == "newsdesk.diff/1"
-    assert [op["op"] for op in data["ops"]].count("changed") == 1
-    (change,) = data["attribution_changes"]
-    assert change["kind"] == "speaker-changed"
-    assert change["old"]["speaker"]["text"] == "Putin"
-    assert change["new"]["speaker"]["text"] == "Zelensky"
-    new_text = data["new"]["text"]
-    span = change["new"]["speaker"]
-    assert new_text[span["start"] : span["end"]] == "Zelensky"
-
-
-def test_diff_api_refuses_a_bad_pair(editor_client: Client, slug: str) -> None:
-    response = editor_client.get(f"/api/articles/{slug}/diff?from=1&to=9")
-    assert response.status_code == 400
-    assert response.json()["error"] == "Invalid revision pair."
 
 
 def test_every_logged_in_role_can_read_and_compare(copydesk, admin_user, reader, slug: str) -> None:
