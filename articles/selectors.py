@@ -30,9 +30,10 @@ def article_list(*, query: str = "", source_slug: str = "") -> QuerySet[Article]
         .order_by("-first_published", "-created_at")
     )
     if query:
-        articles = articles.filter(
-            Q(revisions__title__icontains=query) | Q(slug__icontains=query)
-        ).distinct()
+        # A subquery, not a join through revisions: a join would multiply the
+        # revision count by the number of matching revisions.
+        matching = Revision.objects.filter(title__icontains=query).values("article_id")
+        articles = articles.filter(Q(pk__in=matching) | Q(slug__icontains=query))
     if source_slug:
         articles = articles.filter(source__slug=source_slug)
     return articles

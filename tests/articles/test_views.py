@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -220,3 +222,20 @@ def test_desk_pages_fifty_articles_at_a_time_keeping_the_filters(editor_client: 
     assert 'href="?q=budget&amp;page=2"' in html
     second = editor_client.get("/", {"q": "budget", "page": "2"}, HTTP_HX_REQUEST="true")
     assert second.content.decode().count("<tr>") == 5 + 1  # five rows and the header
+
+
+def test_desk_search_shows_each_article_revision_count_once(
+    editor_client: Client, recorded_seed
+) -> None:
+    """Searching by a title that several revisions share does not multiply their count."""
+    from articles.ingest import CaptureDraft
+    from articles.services import revision_record
+
+    article = recorded_seed.article
+    for n in (2, 3):
+        draft = CaptureDraft(title=recorded_seed.revision.title, body=f"Update {n}: Blinken spoke.")
+        revision_record(draft=draft, article=article)
+    assert article.revisions.filter(title__icontains="Blinken").count() == 3
+    html = editor_client.get("/", {"q": "Blinken"}).content.decode()
+    counts = re.findall(r'<td class="num">(\d+)</td>', html)
+    assert counts == ["3"]
