@@ -13,6 +13,8 @@ class CompareForm(forms.Form):
     from_ = forms.TypedChoiceField(label="From", coerce=int)
     to = forms.TypedChoiceField(label="To", coerce=int)
     mode = forms.ChoiceField(choices=MODES, required=False)
+    # ?changes=1: show only the sentences that changed.
+    changes = forms.BooleanField(label="Changes only", required=False)
 
     def __init__(self, *args: object, numbers: list[int], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]

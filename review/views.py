@@ -35,16 +35,18 @@ def article_compare(request: HttpRequest, slug: str) -> HttpResponse:
     revisions = selectors.article_revisions(article)
     numbers = [r.number for r in revisions]
     form = CompareForm.for_revisions(request.GET, numbers=numbers)
+    valid = form.is_valid()
     context: dict[str, object] = {
         "article": article,
         "form": form,
         "revisions": revisions,
         "latest": revisions[-1] if revisions else None,
+        "changes_only": form.cleaned_data.get("changes", False),
     }
     status = 200
     if len(numbers) < 2:
         context["notice"] = "This article has only one revision: there is nothing to compare yet."
-    elif form.is_valid():
+    elif valid:
         by_number = {r.number: r for r in revisions}
         old = by_number[form.cleaned_data["from_"]]
         new = by_number[form.cleaned_data["to"]]

@@ -84,6 +84,40 @@ def test_compare_inline_mode(editor_client: Client, slug: str) -> None:
     assert 'class="sentences mode-inline"' in html
 
 
+CHANGES_BOX = re.compile(
+    r'<input type="checkbox" name="changes" value="1" id="changes-only"\s*(checked)?>'
+)
+
+
+@pytest.mark.parametrize("headers", [{}, {"HTTP_HX_REQUEST": "true"}], ids=["page", "htmx"])
+def test_compare_changes_only_hides_unchanged_sentences(
+    editor_client: Client, slug: str, headers: dict[str, str]
+) -> None:
+    html = editor_client.get(f"/articles/{slug}/compare/?changes=1", **headers).content.decode()
+    assert 'class="row op-changed change"' in html
+    assert 'class="row op-equal' not in html
+    assert "18 unchanged sentences hidden." in visible_text(html)
+
+
+@pytest.mark.parametrize("headers", [{}, {"HTTP_HX_REQUEST": "true"}], ids=["page", "htmx"])
+def test_compare_changes_only_keeps_the_box_ticked(
+    editor_client: Client, slug: str, headers: dict[str, str]
+) -> None:
+    html = editor_client.get(f"/articles/{slug}/compare/?changes=1", **headers).content.decode()
+    box = CHANGES_BOX.search(html)
+    assert box is not None and box.group(1) == "checked"
+
+
+@pytest.mark.parametrize("headers", [{}, {"HTTP_HX_REQUEST": "true"}], ids=["page", "htmx"])
+def test_compare_without_changes_only_shows_every_sentence_unticked(
+    editor_client: Client, slug: str, headers: dict[str, str]
+) -> None:
+    html = editor_client.get(f"/articles/{slug}/compare/", **headers).content.decode()
+    assert html.count('class="row op-equal') == 18
+    box = CHANGES_BOX.search(html)
+    assert box is not None and box.group(1) is None
+
+
 def test_compare_with_htmx_returns_only_the_fragment(editor_client: Client, slug: str) -> None:
     response = editor_client.get(
         f"/articles/{slug}/compare/?from=2&to=1&mode=inline", HTTP_HX_REQUEST="true"
