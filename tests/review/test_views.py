@@ -5,7 +5,10 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.core.cache import cache
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from tests.conftest import client_for, visible_text
 
@@ -183,3 +186,33 @@ def test_typography_only_change_is_badged_as_such(
     html = editor_client.get(f"/articles/{recorded_seed.article.slug}/compare/").content.decode()
     assert '<span class="badge changed">typography</span>' in html
     assert "No attribution changed." in visible_text(html)
+
+
+def article_with_revisions(count: int):  # type: ignore[no-untyped-def]
+    """An article recorded ``count`` times, each revision's text different."""
+    from articles.ingest import CaptureDraft
+    from articles.services import revision_record
+
+    title = f"Blinken returns to Kyiv ({count} revisions)"
+    article = None
+    for n in range(1, count + 1):
+        body = f"Blinken arrived in Kyiv ({count}). He met {n} ministers.\n\nZelensky thanked him."
+        article = revision_record(
+            draft=CaptureDraft(title=title, body=body), article=article
+        ).article
+    return article
+
+
+def test_reading_desk_query_count_does_not_grow_with_the_history(editor_client: Client) -> None:
+    """The history's change summaries read every revision's analysis in one query."""
+    counts = {}
+    for count in (2, 6):
+        article = article_with_revisions(count)
+        assert article.revisions.count() == count
+        cache.clear()  # the summaries are cached: measure them computed
+        with CaptureQueriesContext(connection) as queries:
+            response = editor_client.get(f"/articles/{article.slug}/")
+        assert response.status_code == 200
+        assert visible_text(response.content.decode()).count("1 changed") == count - 1
+        counts[count] = len(queries)
+    assert counts[6] == counts[2]
