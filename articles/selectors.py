@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
 
 from articles import nlp
@@ -30,9 +32,10 @@ def article_list(*, query: str = "", source_slug: str = "") -> QuerySet[Article]
         .order_by("-first_published", "-created_at")
     )
     if query:
-        articles = articles.filter(
-            Q(revisions__title__icontains=query) | Q(slug__icontains=query)
-        ).distinct()
+        # A subquery, not a join through revisions: a join would multiply the
+        # revision count by the number of matching revisions.
+        matching = Revision.objects.filter(title__icontains=query).values("article_id")
+        articles = articles.filter(Q(pk__in=matching) | Q(slug__icontains=query))
     if source_slug:
         articles = articles.filter(source__slug=source_slug)
     return articles
@@ -70,3 +73,16 @@ def analysis_for(revision: Revision) -> Analysis | None:
 def latest_analysis_for(revision: Revision) -> Analysis | None:
     """The current pipeline's analysis, else the newest one stored."""
     return analysis_for(revision) or revision.analyses.order_by("-created_at").first()
+
+
+def latest_analyses_for(revisions: Iterable[Revision]) -> dict[int, Analysis]:
+    """``latest_analysis_for()`` of many revisions in one query, by revision id."""
+    current = (nlp.PIPELINE_VERSION, nlp.model_name())
+    found: dict[int, Analysis] = {}
+    rows = Analysis.objects.filter(revision__in=[r.pk for r in revisions]).order_by("-created_at")
+    for analysis in rows:  # newest first: keep the newest current one, else the newest
+        best = found.get(analysis.revision_id)
+        is_current = (analysis.pipeline_version, analysis.model) == current
+        if best is None or (is_current and (best.pipeline_version, best.model) != current):
+            found[analysis.revision_id] = analysis
+    return found

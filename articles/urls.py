@@ -8,7 +8,4 @@ app_name = "articles"
 
 urlpatterns = [
     path("import/", views.article_import, name="import"),
-    path(
-        "api/revisions/<int:revision_id>/analysis", views.api_revision_analysis, name="api-analysis"
-    ),
 ]

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
@@ -19,12 +20,23 @@ class CompareForm(forms.Form):
     from_ = forms.TypedChoiceField(label="From", coerce=int)
     to = forms.TypedChoiceField(label="To", coerce=int)
     mode = forms.ChoiceField(choices=MODES, required=False)
+    # ?changes=1: show only the sentences that changed.
+    changes = forms.BooleanField(label="Changes only", required=False)
 
     def __init__(self, *args: object, numbers: list[int], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         choices = [(n, f"Revision {n}") for n in numbers]
         self.fields["from_"].choices = choices
         self.fields["to"].choices = choices
+
+    @classmethod
+    def for_revisions(cls, data: Mapping[str, str], *, numbers: list[int]) -> CompareForm:
+        """Bound to ``data``; ``from``/``to`` default to the previous and the latest revision."""
+        values = dict(data.items())
+        if len(numbers) >= 2:
+            values.setdefault("from", str(numbers[-2]))
+            values.setdefault("to", str(numbers[-1]))
+        return cls(values, numbers=numbers)
 
     def add_prefix(self, field_name: str) -> str:
         # The query string says ?from=1&to=2; "from" is a Python keyword.

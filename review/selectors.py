@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from html import escape
+from itertools import pairwise
 
 from django.core.cache import cache
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
@@ -18,7 +19,7 @@ from django.utils.safestring import SafeString, mark_safe
 from articles import nlp
 from articles.models import Analysis, Article, Person, Revision
 from articles.roles import ADMINS, COPY_DESK, EDITORS
-from articles.selectors import latest_analysis_for
+from articles.selectors import latest_analyses_for, latest_analysis_for
 from review import diffing
 from review.flags import FlagExplanation, attribution_key, explain
 from review.highlight import Paragraph, render_paragraphs, render_tokens
@@ -206,16 +207,34 @@ def _sentence_texts(text: str, sentences: Sequence[Mapping[str, object]]) -> lis
     return [text[s["start"] : s["end"]] for s in sentences]  # type: ignore[misc]
 
 
-def change_summary(old: Revision, new: Revision) -> dict[str, int]:
-    """Counts of changed/added/deleted/moved sentences between two revisions (cached)."""
-    key = f"change-summary:{nlp.PIPELINE_VERSION}:{old.content_hash}:{new.content_hash}"
-    summary = cache.get(key)
-    if summary is None:
-        old_sents = _sentence_texts(old.body, analysis_dict(old)["sentences"])
-        new_sents = _sentence_texts(new.body, analysis_dict(new)["sentences"])
-        summary = diffing.summarize(diffing.align(old_sents, new_sents))
-        cache.set(key, summary, 3600)
-    return summary
+def _summary_key(old: Revision, new: Revision) -> str:
+    return f"change-summary:{nlp.PIPELINE_VERSION}:{old.content_hash}:{new.content_hash}"
+
+
+def change_summaries(
+    pairs: Sequence[tuple[Revision, Revision]],
+) -> dict[tuple[Revision, Revision], dict[str, int]]:
+    """Counts of changed/added/deleted/moved sentences for each (old, new) pair.
+
+    Cached per pair of contents; the pairs not in the cache read their revisions'
+    analyses in one query, however many there are."""
+    keys = {pair: _summary_key(*pair) for pair in pairs}
+    cached = cache.get_many(list(keys.values()))
+    missing = [pair for pair in pairs if keys[pair] not in cached]
+    if missing:
+        analyses = latest_analyses_for({r for pair in missing for r in pair})
+        computed = {}
+        for old, new in missing:
+            old_sents = _sentence_texts(old.body, _sentences(analyses.get(old.pk)))
+            new_sents = _sentence_texts(new.body, _sentences(analyses.get(new.pk)))
+            computed[keys[(old, new)]] = diffing.summarize(diffing.align(old_sents, new_sents))
+        cache.set_many(computed, 3600)
+        cached.update(computed)
+    return {pair: cached[keys[pair]] for pair in pairs}
+
+
+def _sentences(analysis: Analysis | None) -> list[dict[str, object]]:
+    return analysis.sentences if analysis is not None else []
 
 
 def summary_line(summary: Mapping[str, int]) -> str:
@@ -233,6 +252,10 @@ class HistoryEntry:
 
 def history_for(revisions: Sequence[Revision]) -> list[HistoryEntry]:
     """Each revision with a one-line summary of what changed against the previous one."""
+    changed = [
+        (old, new) for old, new in pairwise(revisions) if old.content_hash != new.content_hash
+    ]
+    summaries = change_summaries(changed)
     entries = []
     previous: Revision | None = None
     for revision in revisions:
@@ -241,7 +264,7 @@ def history_for(revisions: Sequence[Revision]) -> list[HistoryEntry]:
         elif previous.content_hash == revision.content_hash:
             line = "no change"
         else:
-            line = summary_line(change_summary(previous, revision))
+            line = summary_line(summaries[(previous, revision)])
             if previous.title != revision.title:
                 line = "headline changed; " + line
         entries.append(HistoryEntry(revision=revision, summary=line))

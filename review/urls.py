@@ -11,7 +11,6 @@ urlpatterns = [
     path("articles/<slug:slug>/", views.article_read, name="article"),
     path("articles/<slug:slug>/revisions/<int:number>/", views.article_read, name="revision"),
     path("articles/<slug:slug>/compare/", views.article_compare, name="compare"),
-    path("api/articles/<slug:slug>/diff", views.api_article_diff, name="api-diff"),
     path(
         "articles/<slug:slug>/revisions/<int:number>/annotate/",
         views.annotation_new,

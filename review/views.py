@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -90,30 +90,24 @@ def article_read(request: HttpRequest, slug: str, number: int | None = None) -> 
     return render(request, "review/article.html", context)
 
 
-def _compare_form(request: HttpRequest, numbers: list[int]) -> CompareForm:
-    data = request.GET.copy()
-    if len(numbers) >= 2:
-        data.setdefault("from", str(numbers[-2]))
-        data.setdefault("to", str(numbers[-1]))
-    return CompareForm(data, numbers=numbers)
-
-
 @require_GET
 def article_compare(request: HttpRequest, slug: str) -> HttpResponse:
     article = get_object_or_404(Article.objects.select_related("source"), slug=slug)
     revisions = selectors.article_revisions(article)
     numbers = [r.number for r in revisions]
-    form = _compare_form(request, numbers)
+    form = CompareForm.for_revisions(request.GET, numbers=numbers)
+    valid = form.is_valid()
     context: dict[str, object] = {
         "article": article,
         "form": form,
         "revisions": revisions,
         "latest": revisions[-1] if revisions else None,
+        "changes_only": form.cleaned_data.get("changes", False),
     }
     status = 200
     if len(numbers) < 2:
         context["notice"] = "This article has only one revision: there is nothing to compare yet."
-    elif form.is_valid():
+    elif valid:
         by_number = {r.number: r for r in revisions}
         old = by_number[form.cleaned_data["from_"]]
         new = by_number[form.cleaned_data["to"]]
@@ -124,23 +118,6 @@ def article_compare(request: HttpRequest, slug: str) -> HttpResponse:
         status = 400
     template = "review/compare.html#compare" if request.htmx else "review/compare.html"
     return render(request, template, context, status=status)
-
-
-@require_GET
-def api_article_diff(request: HttpRequest, slug: str) -> JsonResponse:
-    article = get_object_or_404(Article, slug=slug)
-    revisions = selectors.article_revisions(article)
-    numbers = [r.number for r in revisions]
-    if len(numbers) < 2:
-        return JsonResponse({"error": "This article has only one revision."}, status=400)
-    form = _compare_form(request, numbers)
-    if not form.is_valid():
-        return JsonResponse({"error": "Invalid revision pair.", "fields": form.errors}, status=400)
-    by_number = {r.number: r for r in revisions}
-    old = by_number[form.cleaned_data["from_"]]
-    new = by_number[form.cleaned_data["to"]]
-    result = selectors.diff_for(old, new)
-    return JsonResponse({"article": article.slug, "from": old.number, "to": new.number, **result})
 
 
 # --------------------------------------------------------------------------

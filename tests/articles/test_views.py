@@ -1,6 +1,8 @@
-"""The desk, import and the analysis API over HTTP, per role."""
+"""The desk and import over HTTP, per role."""
 
 from __future__ import annotations
+
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -20,8 +22,7 @@ from tests.conftest import SEED_PATH, visible_text
         "/articles/some-article/",
         "/articles/some-article/revisions/1/",
         "/articles/some-article/compare/",
-        "/api/revisions/1/analysis",
-        "/api/articles/some-article/diff",
+        "/api/docs",
         "/admin/",
     ],
 )
@@ -175,17 +176,6 @@ def test_unknown_revision_is_404(editor_client: Client, recorded_seed) -> None:
     assert editor_client.get(f"/articles/{slug}/revisions/9/").status_code == 404
 
 
-def test_analysis_api_serves_the_machine_schema(editor_client: Client, recorded_seed) -> None:
-    revision = recorded_seed.revision
-    data = editor_client.get(f"/api/revisions/{revision.pk}/analysis").json()
-    assert data["schema"] == "newsdesk.analysis/1"
-    assert data["text"] == revision.body
-    for key in ("sentences", "entities", "attributions", "model"):
-        assert key in data
-    first = data["entities"][0]
-    assert data["text"][first["start"] : first["end"]] == first["text"]
-
-
 @pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
 def test_no_view_accepts_a_write_to_an_article_or_revision(
     editor_client: Client, recorded_seed, method: str
@@ -232,3 +222,20 @@ def test_desk_pages_fifty_articles_at_a_time_keeping_the_filters(editor_client: 
     assert 'href="?q=budget&amp;page=2"' in html
     second = editor_client.get("/", {"q": "budget", "page": "2"}, HTTP_HX_REQUEST="true")
     assert second.content.decode().count("<tr>") == 5 + 1  # five rows and the header
+
+
+def test_desk_search_shows_each_article_revision_count_once(
+    editor_client: Client, recorded_seed
+) -> None:
+    """Searching by a title that several revisions share does not multiply their count."""
+    from articles.ingest import CaptureDraft
+    from articles.services import revision_record
+
+    article = recorded_seed.article
+    for n in (2, 3):
+        draft = CaptureDraft(title=recorded_seed.revision.title, body=f"Update {n}: Blinken spoke.")
+        revision_record(draft=draft, article=article)
+    assert article.revisions.filter(title__icontains="Blinken").count() == 3
+    html = editor_client.get("/", {"q": "Blinken"}).content.decode()
+    counts = re.findall(r'<td class="num">(\d+)</td>', html)
+    assert counts == ["3"]

@@ -112,6 +112,24 @@ def test_switching_mode_swaps_the_fragment_and_keeps_a_shareable_url(
     expect(page.locator(".sentences.mode-inline")).to_be_visible()
 
 
+def test_changes_only_stays_ticked_after_a_reload(page, editor, recorded_correction) -> None:
+    slug = recorded_correction.article.slug
+    log_in(page, editor)
+    page.goto(f"/articles/{slug}/compare/?from=1&to=2")
+    expect(page.locator(".row.op-equal").first).to_be_visible()
+    page.get_by_label("Changes only").check()
+    expect(page).to_have_url(re.compile(r"changes=1"))
+    expect(page.get_by_label("Changes only")).to_be_checked()
+    expect(page.locator(".row.op-equal")).to_have_count(0)
+    page.reload()
+    expect(page.get_by_label("Changes only")).to_be_checked()
+    expect(page.locator(".row.op-equal")).to_have_count(0)
+    expect(page.locator(".row.op-changed")).to_be_visible()
+    page.get_by_label("Changes only").uncheck()
+    expect(page).not_to_have_url(re.compile(r"changes=1"))
+    expect(page.locator(".row.op-equal").first).to_be_visible()
+
+
 def test_compare_works_without_javascript(
     browser, live_server, editor, recorded_correction
 ) -> None:

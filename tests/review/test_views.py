@@ -1,11 +1,14 @@
-"""The reading desk, the compare page and the diff API over HTTP."""
+"""The reading desk and the compare page over HTTP."""
 
 from __future__ import annotations
 
 import re
 
 import pytest
+from django.core.cache import cache
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from tests.conftest import client_for, visible_text
 
@@ -84,6 +87,40 @@ def test_compare_inline_mode(editor_client: Client, slug: str) -> None:
     assert 'class="sentences mode-inline"' in html
 
 
+CHANGES_BOX = re.compile(
+    r'<input type="checkbox" name="changes" value="1" id="changes-only"\s*(checked)?>'
+)
+
+
+@pytest.mark.parametrize("headers", [{}, {"HTTP_HX_REQUEST": "true"}], ids=["page", "htmx"])
+def test_compare_changes_only_hides_unchanged_sentences(
+    editor_client: Client, slug: str, headers: dict[str, str]
+) -> None:
+    html = editor_client.get(f"/articles/{slug}/compare/?changes=1", **headers).content.decode()
+    assert 'class="row op-changed change"' in html
+    assert 'class="row op-equal' not in html
+    assert "18 unchanged sentences hidden." in visible_text(html)
+
+
+@pytest.mark.parametrize("headers", [{}, {"HTTP_HX_REQUEST": "true"}], ids=["page", "htmx"])
+def test_compare_changes_only_keeps_the_box_ticked(
+    editor_client: Client, slug: str, headers: dict[str, str]
+) -> None:
+    html = editor_client.get(f"/articles/{slug}/compare/?changes=1", **headers).content.decode()
+    box = CHANGES_BOX.search(html)
+    assert box is not None and box.group(1) == "checked"
+
+
+@pytest.mark.parametrize("headers", [{}, {"HTTP_HX_REQUEST": "true"}], ids=["page", "htmx"])
+def test_compare_without_changes_only_shows_every_sentence_unticked(
+    editor_client: Client, slug: str, headers: dict[str, str]
+) -> None:
+    html = editor_client.get(f"/articles/{slug}/compare/", **headers).content.decode()
+    assert html.count('class="row op-equal') == 18
+    box = CHANGES_BOX.search(html)
+    assert box is not None and box.group(1) is None
+
+
 def test_compare_with_htmx_returns_only_the_fragment(editor_client: Client, slug: str) -> None:
     response = editor_client.get(
         f"/articles/{slug}/compare/?from=2&to=1&mode=inline", HTTP_HX_REQUEST="true"
@@ -114,25 +151,6 @@ def test_bad_compare_pair_gets_a_clear_message(
 def test_compare_with_one_revision_explains_why(editor_client: Client, recorded_seed) -> None:
     response = editor_client.get(f"/articles/{recorded_seed.article.slug}/compare/")
     assert "only one revision" in visible_text(response.content.decode())
-
-
-def test_diff_api_serves_the_machine_schema(editor_client: Client, slug: str) -> None:
-    data = editor_client.get(f"/api/articles/{slug}/diff?from=1&to=2").json()
-    assert data["schema"] == "newsdesk.diff/1"
-    assert [op["op"] for op in data["ops"]].count("changed") == 1
-    (change,) = data["attribution_changes"]
-    assert change["kind"] == "speaker-changed"
-    assert change["old"]["speaker"]["text"] == "Putin"
-    assert change["new"]["speaker"]["text"] == "Zelensky"
-    new_text = data["new"]["text"]
-    span = change["new"]["speaker"]
-    assert new_text[span["start"] : span["end"]] == "Zelensky"
-
-
-def test_diff_api_refuses_a_bad_pair(editor_client: Client, slug: str) -> None:
-    response = editor_client.get(f"/api/articles/{slug}/diff?from=1&to=9")
-    assert response.status_code == 400
-    assert response.json()["error"] == "Invalid revision pair."
 
 
 def test_every_logged_in_role_can_read_and_compare(copydesk, admin_user, reader, slug: str) -> None:
@@ -168,3 +186,33 @@ def test_typography_only_change_is_badged_as_such(
     html = editor_client.get(f"/articles/{recorded_seed.article.slug}/compare/").content.decode()
     assert '<span class="badge changed">typography</span>' in html
     assert "No attribution changed." in visible_text(html)
+
+
+def article_with_revisions(count: int):  # type: ignore[no-untyped-def]
+    """An article recorded ``count`` times, each revision's text different."""
+    from articles.ingest import CaptureDraft
+    from articles.services import revision_record
+
+    title = f"Blinken returns to Kyiv ({count} revisions)"
+    article = None
+    for n in range(1, count + 1):
+        body = f"Blinken arrived in Kyiv ({count}). He met {n} ministers.\n\nZelensky thanked him."
+        article = revision_record(
+            draft=CaptureDraft(title=title, body=body), article=article
+        ).article
+    return article
+
+
+def test_reading_desk_query_count_does_not_grow_with_the_history(editor_client: Client) -> None:
+    """The history's change summaries read every revision's analysis in one query."""
+    counts = {}
+    for count in (2, 6):
+        article = article_with_revisions(count)
+        assert article.revisions.count() == count
+        cache.clear()  # the summaries are cached: measure them computed
+        with CaptureQueriesContext(connection) as queries:
+            response = editor_client.get(f"/articles/{article.slug}/")
+        assert response.status_code == 200
+        assert visible_text(response.content.decode()).count("1 changed") == count - 1
+        counts[count] = len(queries)
+    assert counts[6] == counts[2]

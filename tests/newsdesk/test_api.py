@@ -1,0 +1,138 @@
+"""The API as a whole: OpenAPI document, docs page, auth, CSRF and the error shape."""
+
+from __future__ import annotations
+
+import json
+import re
+from urllib.parse import urlsplit
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
+from django.middleware.csrf import get_token
+from django.test import Client, RequestFactory
+from ninja.errors import HttpError
+from openapi_spec_validator import validate
+
+from newsdesk.api import api, require_perm
+
+pytestmark = pytest.mark.django_db
+
+PATHS = ("/api/revisions/{revision_id}/analysis", "/api/articles/{slug}/diff")
+
+
+def test_openapi_document_is_valid_and_lists_both_endpoints(editor_client: Client) -> None:
+    response = editor_client.get("/api/openapi.json")
+    document = json.loads(response.content)
+    validate(document)
+    assert document["info"] == {
+        "title": "Newsdesk Review API",
+        "version": "1",
+        "description": api.description,
+    }
+    for path in PATHS:
+        assert "get" in document["paths"][path]
+
+
+def test_openapi_document_answers_anonymous_callers_401_json(client: Client) -> None:
+    response = client.get("/api/openapi.json")
+    assert response.status_code == 401
+    assert response.json() == {"error": "Authentication required: log in to use the API."}
+
+
+@pytest.mark.parametrize("path", ["/api/", "/api/nothing/here", "/api/revisions/"])
+def test_unknown_api_path_is_404_json(editor_client: Client, client: Client, path: str) -> None:
+    for caller in (editor_client, client):
+        response = caller.get(path)
+        assert response.status_code == 404
+        assert response.json() == {"error": f"No API endpoint at {path}."}
+
+
+def test_wrong_method_is_405_json(editor_client: Client, recorded_seed) -> None:
+    response = editor_client.delete(f"/api/revisions/{recorded_seed.revision.pk}/analysis")
+    assert response.status_code == 405
+    assert response["Allow"] == "GET"
+    assert response.json() == {"error": "Method DELETE not allowed here (allowed: GET)."}
+
+
+def test_docs_page_is_behind_the_login_page(client: Client) -> None:
+    response = client.get("/api/docs")
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/?next=/api/docs"
+
+
+def docs_assets(html: str) -> list[str]:
+    return re.findall(r'(?:src|href)="([^"]+)"', html)
+
+
+def test_docs_page_loads_no_asset_from_another_host(editor_client: Client) -> None:
+    html = editor_client.get("/api/docs").content.decode()
+    assets = docs_assets(html)
+    assert any(a.endswith("swagger-ui-bundle.js") for a in assets)
+    assert [a for a in assets if urlsplit(a).netloc or not a.startswith("/")] == []
+    # Swagger UI's validator badge would load an image from another host.
+    assert '"validatorUrl": null' in html
+
+
+def test_docs_page_assets_are_served(editor_client: Client, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.WHITENOISE_USE_FINDERS = True  # as in development; collectstatic in production
+    html = editor_client.get("/api/docs").content.decode()
+    for asset in docs_assets(html):
+        response = editor_client.get(asset)
+        assert response.status_code == 200, asset
+        b"".join(response.streaming_content)  # type: ignore[attr-defined]
+        response.close()
+
+
+def session_post(user: User, *, token: bool):  # type: ignore[no-untyped-def]
+    """A POST from a logged-in browser session, with or without the CSRF token."""
+    factory = RequestFactory()
+    request = factory.post("/api/example", {})
+    request.user = user
+    request.COOKIES[settings.SESSION_COOKIE_NAME] = "session"
+    if token:
+        secret = get_token(factory.get("/"))
+        request.COOKIES[settings.CSRF_COOKIE_NAME] = secret
+        request.META["HTTP_X_CSRFTOKEN"] = secret
+    return request
+
+
+def test_session_auth_refuses_a_post_without_csrf_token(editor: User) -> None:
+    """No endpoint takes a POST yet: the API's own authenticator is checked directly."""
+    (authenticate,) = api.auth  # type: ignore[misc]
+    with pytest.raises(HttpError) as refused:
+        authenticate(session_post(editor, token=False))
+    assert refused.value.status_code == 403
+
+
+def test_session_auth_accepts_a_post_with_csrf_token(editor: User) -> None:
+    (authenticate,) = api.auth  # type: ignore[misc]
+    assert authenticate(session_post(editor, token=True)) == editor
+
+
+def test_require_perm_refuses_a_user_without_the_permission(reader: User) -> None:
+    request = RequestFactory().get("/api/example")
+    request.user = reader
+    with pytest.raises(PermissionDenied, match=r"needs articles\.add_revision"):
+        require_perm(request, "articles.add_revision")
+
+
+def test_require_perm_lets_a_user_with_the_permission_through(editor: User) -> None:
+    request = RequestFactory().get("/api/example")
+    request.user = editor
+    assert require_perm(request, "articles.add_revision") is None
+
+
+def test_permission_denied_becomes_403_json() -> None:
+    request = RequestFactory().get("/api/example")
+    response = api.on_exception(request, PermissionDenied("You do not have permission."))
+    assert response.status_code == 403
+    assert json.loads(response.content) == {"error": "You do not have permission."}
+
+
+def test_unexpected_error_becomes_500_json() -> None:
+    request = RequestFactory().get("/api/example")
+    response = api.on_exception(request, RuntimeError("boom"))
+    assert response.status_code == 500
+    assert json.loads(response.content) == {"error": "Internal server error."}
