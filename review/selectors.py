@@ -22,11 +22,12 @@ from articles.roles import ADMINS, COPY_DESK, EDITORS
 from articles.selectors import latest_analyses_for, latest_analysis_for
 from review import diffing
 from review.flags import FlagExplanation, attribution_key, explain
-from review.highlight import Paragraph, render_paragraphs, render_tokens
+from review.highlight import Paragraph, paragraph_spans, render_paragraphs, render_tokens
 from review.models import (
     Annotation,
     Comment,
     Correction,
+    CorrectionEvent,
     FlagDecision,
     Notification,
     Placement,
@@ -413,10 +414,14 @@ def diff_for(old: Revision, new: Revision) -> dict[str, object]:
     return diffing.diff_document(old.body, analysis_dict(old), new.body, analysis_dict(new))
 
 
-def compare(old: Revision, new: Revision) -> dict[str, object]:
-    """Everything the compare page shows for a pair of revisions."""
+def compare(
+    old: Revision, new: Revision, *, new_analysis: dict[str, list[dict[str, object]]] | None = None
+) -> dict[str, object]:
+    """Everything the compare page shows for a pair of revisions (``new`` may be an
+    unsaved proposal, with its analysis given)."""
     old_analysis = analysis_dict(old)
-    new_analysis = analysis_dict(new)
+    if new_analysis is None:
+        new_analysis = analysis_dict(new)
     result = diffing.diff_document(old.body, old_analysis, new.body, new_analysis)
     old_sents = result["old"]["sentences"]
     new_sents = result["new"]["sentences"]
@@ -770,3 +775,150 @@ def desk_rows(articles: QuerySet[Article]) -> QuerySet[Article]:
         open_annotations=Coalesce(Subquery(open_annotations), 0),
         corrections_waiting=Coalesce(Subquery(waiting), 0),
     )
+
+
+# --------------------------------------------------------------------------
+# corrections
+
+
+def annotations_by_ids_for(article: Article, ids: Sequence[int]) -> list[Annotation]:
+    """The article's annotations with these ids; a clear error for unknown or foreign ones."""
+    from django.core.exceptions import ValidationError
+
+    wanted = list(dict.fromkeys(int(i) for i in ids))
+    found = {a.pk: a for a in Annotation.objects.filter(pk__in=wanted).select_related("revision")}
+    missing = [str(i) for i in wanted if i not in found]
+    if missing:
+        raise ValidationError(f"Unknown annotation(s): {', '.join(missing)}.")
+    foreign = [str(i) for i in wanted if found[i].article_id != article.pk]
+    if foreign:
+        raise ValidationError(f"Annotation {', '.join(foreign)} belongs to another article.")
+    return [found[i] for i in wanted]
+
+
+def proposal_revision(correction_or_base: Revision, **fields: str) -> Revision:
+    """An unsaved revision holding a proposed text, for the diff preview."""
+    base = correction_or_base
+    return Revision(
+        article=base.article,
+        number=base.number + 1,
+        title=fields.get("title", base.title),
+        standfirst=fields.get("standfirst", base.standfirst),
+        byline=fields.get("byline", base.byline),
+        body=fields.get("body", base.body),
+        stated_published_at=base.stated_published_at,
+        stated_updated_at=base.stated_updated_at,
+    )
+
+
+def correction_preview(base: Revision, proposal: Revision) -> dict[str, object]:
+    """The compare view of a proposed text against its base (the text analysed now)."""
+    from articles.selectors import known_names
+
+    analysis = nlp.analyse_text(proposal.body, known=known_names())
+    return compare(base, proposal, new_analysis=analysis)
+
+
+def affected_paragraphs(
+    base: Revision, annotations: Sequence[Annotation]
+) -> list[tuple[str, bool]]:
+    """The base body's paragraphs, each with whether an annotation's passage lies in it."""
+    spans: list[tuple[int, int]] = []
+    for annotation in annotations:
+        if annotation.revision_id == base.pk:
+            spans.append((annotation.start, annotation.end))
+        else:
+            placed = annotation.placements.filter(revision=base).first()
+            if placed is not None and placed.start is not None:
+                spans.append((placed.start, placed.end))  # type: ignore[arg-type]
+    out = []
+    for start, end in paragraph_spans(base.body):
+        out.append((base.body[start:end], any(s < end and start < e for s, e in spans)))
+    return out
+
+
+def suggested_note(kind: str, annotations: Sequence[Annotation], *, when: object = None) -> str:
+    """A public note following newsroom practice: what was wrong, what is right, and when."""
+    from django.utils import timezone
+    from django.utils.dateformat import format as date_format
+
+    day = date_format(timezone.localdate(when) if when else timezone.localdate(), "j F Y")
+    label = {"correction": "Correction", "clarification": "Clarification"}.get(
+        kind, "Editor's note"
+    )
+    for annotation in annotations:
+        attribution = annotation.attribution or {}
+        speaker = attribution.get("speaker") or {}
+        if annotation.kind != Annotation.Kind.DISPUTED_ATTRIBUTION or not speaker:
+            continue
+        written = attribution.get("speaker_name") or speaker.get("text")
+        cue = (attribution.get("cue") or {}).get("text", "said")
+        content = " ".join(str((attribution.get("content") or {}).get("text", "")).split())
+        proposed = annotation.proposed_speaker or "someone else"
+        if attribution.get("kind") == "direct":
+            return (
+                f"{label}, {day}: An earlier version of this article attributed the quotation "
+                f"“{content}” to {written}. It was {proposed} who said it."
+            )
+        return (
+            f"{label}, {day}: An earlier version of this article said that {written} {cue} "
+            f"{content}. It was {proposed} who {cue}."
+        )
+    return f"{label}, {day}: An earlier version of this article "
+
+
+def correction_queue() -> QuerySet[Correction]:
+    """Corrections submitted for sign-off, oldest first (the longest wait on top)."""
+    return (
+        Correction.objects.filter(state=Correction.State.SUBMITTED)
+        .select_related("article__source", "base_revision", "proposer")
+        .prefetch_related(
+            Prefetch("annotations", queryset=annotations_queryset().order_by("id")),
+        )
+        .order_by("submitted_at", "id")
+    )
+
+
+def corrections_of(user: object) -> QuerySet[Correction]:
+    """The user's own corrections still in the works (drafts and returned)."""
+    return (
+        Correction.objects.filter(
+            proposer=user, state__in=[Correction.State.DRAFT, Correction.State.RETURNED]
+        )
+        .select_related("article", "base_revision")
+        .order_by("-updated_at")
+    )
+
+
+def correction_get(pk: int) -> Correction:
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(
+        Correction.objects.select_related(
+            "article__source", "base_revision", "published_revision", "proposer", "reviewer"
+        ).prefetch_related(
+            Prefetch("annotations", queryset=annotations_queryset().order_by("id")),
+            Prefetch("events", queryset=CorrectionEvent.objects.select_related("by")),
+        ),
+        pk=pk,
+    )
+
+
+def correction_diff(correction: Correction) -> dict[str, object]:
+    """Base against the published revision, or against the proposal while it is one."""
+    if correction.published_revision_id:
+        return compare(correction.base_revision, correction.published_revision)  # type: ignore[arg-type]
+    proposal = proposal_revision(
+        correction.base_revision,
+        title=correction.title,
+        standfirst=correction.standfirst,
+        byline=correction.byline,
+        body=correction.body,
+    )
+    return correction_preview(correction.base_revision, proposal)
+
+
+def article_activity(article: Article) -> QuerySet:
+    from articles.models import Activity
+
+    return Activity.objects.filter(article=article).select_related("actor").order_by("-at", "-id")

@@ -1219,3 +1219,10 @@ def _sign_off_locked(
         url=correction_url(correction),
     )
     return correction
+
+
+def correction_draft_and_submit(**draft: Any) -> Correction:
+    """Draft a correction and send it to the copy desk, in one transaction."""
+    with transaction.atomic():
+        correction = correction_draft(**draft)
+        return correction_submit(correction=correction, actor=draft["proposer"])
