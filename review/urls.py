@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from review import views
+from review import public_views, views
 
 app_name = "review"
 
@@ -33,4 +33,11 @@ urlpatterns = [
     path("comments/<int:pk>/edit/", views.comment_edit, name="comment-edit"),
     path("notifications/", views.notification_list, name="notifications"),
     path("notifications/read/", views.notifications_read, name="notifications-read"),
+]
+
+# The public corrections log: the only pages open without a login.
+urlpatterns += [
+    path("corrections/", public_views.corrections_log, name="corrections-log"),
+    path("corrections/feed/", public_views.corrections_feed, name="corrections-feed"),
+    path("corrections/<int:pk>/", public_views.correction_public, name="correction-public"),
 ]
