@@ -7,7 +7,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 
 from articles.models import Person
-from review.models import Annotation
+from review.models import Annotation, Correction
 
 User = get_user_model()
 
@@ -152,3 +152,43 @@ class QueueFilterForm(forms.Form):
     source = forms.SlugField(required=False)
     article = forms.SlugField(required=False, max_length=120)
     placement = forms.ChoiceField(choices=PLACEMENTS, required=False)
+
+
+class CorrectionForm(forms.Form):
+    """A proposed correction: the text (paragraph by paragraph) and the public note."""
+
+    kind = forms.ChoiceField(choices=Correction.Kind.choices, initial=Correction.Kind.CORRECTION)
+    title = forms.CharField(label="Headline", max_length=500, strip=False)
+    standfirst = forms.CharField(
+        required=False, strip=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    byline = forms.CharField(required=False, max_length=300)
+    note = forms.CharField(
+        label="Public note",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="What was wrong, what is right, and when. Published with the correction.",
+        error_messages={"required": "Write the public note: a correction is never silent."},
+    )
+
+    def __init__(self, *args: Any, paragraphs: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.paragraphs = paragraphs
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        parts = [p.strip() for p in (self.paragraphs or []) if p.strip()]
+        if not parts:
+            raise forms.ValidationError("The body cannot be empty.")
+        cleaned["body"] = "\n\n".join(parts)
+        return cleaned
+
+
+class ReturnForm(forms.Form):
+    comment = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Say why you return it: the proposer needs to know."},
+    )
+
+
+class SignOffForm(forms.Form):
+    override_reason = forms.CharField(required=False, max_length=2000)

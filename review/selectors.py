@@ -921,4 +921,8 @@ def correction_diff(correction: Correction) -> dict[str, object]:
 def article_activity(article: Article) -> QuerySet:
     from articles.models import Activity
 
-    return Activity.objects.filter(article=article).select_related("actor").order_by("-at", "-id")
+    return (
+        Activity.objects.filter(article=article)
+        .select_related("actor", "revision")
+        .order_by("-at", "-id")
+    )

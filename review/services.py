@@ -1226,3 +1226,10 @@ def correction_draft_and_submit(**draft: Any) -> Correction:
     with transaction.atomic():
         correction = correction_draft(**draft)
         return correction_submit(correction=correction, actor=draft["proposer"])
+
+
+def correction_update_and_submit(**changes: Any) -> Correction:
+    """Save the proposer's edits and send the correction to the copy desk, in one transaction."""
+    with transaction.atomic():
+        correction = correction_update(**changes)
+        return correction_submit(correction=correction, actor=changes["actor"])

@@ -35,6 +35,24 @@ urlpatterns = [
     path("notifications/read/", views.notifications_read, name="notifications-read"),
 ]
 
+urlpatterns += [
+    path("articles/<slug:slug>/history/", views.article_history, name="history"),
+    path("articles/<slug:slug>/corrections/new/", views.correction_new, name="correction-new"),
+    path(
+        "articles/<slug:slug>/corrections/preview/",
+        views.correction_preview,
+        name="correction-preview",
+    ),
+    path("review/corrections/", views.correction_queue, name="corrections-queue"),
+    path("review/corrections/<int:pk>/", views.correction_detail, name="correction"),
+    path("review/corrections/<int:pk>/edit/", views.correction_edit, name="correction-edit"),
+    path(
+        "review/corrections/<int:pk>/<slug:action>/",
+        views.correction_action,
+        name="correction-action",
+    ),
+]
+
 # The public corrections log: the only pages open without a login.
 urlpatterns += [
     path("corrections/", public_views.corrections_log, name="corrections-log"),

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -24,11 +24,14 @@ from review.forms import (
     AssignForm,
     CommentForm,
     CompareForm,
+    CorrectionForm,
     DismissForm,
     QueueFilterForm,
     ReasonForm,
+    ReturnForm,
+    SignOffForm,
 )
-from review.models import Annotation, Comment
+from review.models import Annotation, Comment, Correction
 from review.services import Conflict
 
 DESK_PER_PAGE = 50
@@ -418,3 +421,286 @@ def notifications_read(request: HttpRequest) -> HttpResponse:
         return redirect(target)
     messages.success(request, f"{count} notification{'s' if count != 1 else ''} marked read.")
     return redirect("review:notifications")
+
+
+# --------------------------------------------------------------------------
+# corrections
+
+
+def _annotation_ids(request: HttpRequest) -> list[int]:
+    values = request.POST.getlist("annotation") if request.method == "POST" else []
+    values = values or request.GET.getlist("annotation")
+    return [int(v) for v in values if v.isdigit()]
+
+
+def _correction_form_context(
+    article: Article, base: Revision, form: CorrectionForm, annotations: list, paragraphs: list
+) -> dict[str, object]:
+    return {
+        "article": article,
+        "base": base,
+        "form": form,
+        "annotations": annotations,
+        "paragraphs": paragraphs,
+    }
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("review.add_correction", raise_exception=True)
+def correction_new(request: HttpRequest, slug: str) -> HttpResponse:
+    """Draft a correction of the latest revision, from annotations or from scratch."""
+    article = get_object_or_404(Article.objects.select_related("source"), slug=slug)
+    base = selectors.revision_get(article, None)
+    try:
+        annotations = selectors.annotations_by_ids_for(article, _annotation_ids(request))
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+        return redirect("review:article", slug=slug)
+    if services.placements_pending(base):
+        services.placements_ensure(revision=base)
+    proposed = services.proposed_body(base, annotations)
+    marked = selectors.affected_paragraphs(base, annotations)
+    if request.method == "POST":
+        texts = request.POST.getlist("paragraph")
+        form = CorrectionForm(request.POST, paragraphs=texts)
+        paragraphs = [(t, i < len(marked) and marked[i][1]) for i, t in enumerate(texts)]
+        if form.is_valid():
+            data = form.cleaned_data
+            action = (
+                services.correction_draft_and_submit
+                if "submit" in request.POST
+                else services.correction_draft
+            )
+            try:
+                correction = action(
+                    article=article,
+                    proposer=request.user,
+                    annotations=annotations,
+                    kind=data["kind"],
+                    note=data["note"],
+                    title=data["title"],
+                    standfirst=data["standfirst"],
+                    byline=data["byline"],
+                    body=data["body"],
+                )
+            except (ValidationError, PermissionDenied, Conflict) as error:
+                form.add_error(None, _message(error))
+            else:
+                done = "submitted for sign-off" if "submit" in request.POST else "saved as a draft"
+                messages.success(request, f"Correction {correction.pk} {done}.")
+                return redirect("review:correction", pk=correction.pk)
+        context = _correction_form_context(article, base, form, annotations, paragraphs)
+        return render(request, "review/correction_form.html", context, status=422)
+    kind = request.GET.get("kind") or Correction.Kind.CORRECTION
+    form = CorrectionForm(
+        initial={
+            "kind": kind,
+            "title": base.title,
+            "standfirst": base.standfirst,
+            "byline": base.byline,
+            "note": selectors.suggested_note(kind, annotations),
+        }
+    )
+    proposed_marked = list(
+        zip(
+            [p for p, _ in _split_paragraphs(proposed)],
+            [m for _, m in marked],
+            strict=False,
+        )
+    )
+    context = _correction_form_context(article, base, form, annotations, proposed_marked)
+    return render(request, "review/correction_form.html", context)
+
+
+def _split_paragraphs(body: str) -> list[tuple[str, bool]]:
+    return [(p.strip(), False) for p in body.split("\n\n") if p.strip()]
+
+
+def _message(error: Exception) -> str:
+    return error.messages[0] if isinstance(error, ValidationError) else str(error)
+
+
+@require_POST
+@permission_required("review.add_correction", raise_exception=True)
+def correction_preview(request: HttpRequest, slug: str) -> HttpResponse:
+    """The live diff preview of a proposed correction (htmx): the compare engine and rendering."""
+    article = get_object_or_404(Article, slug=slug)
+    base = selectors.revision_get(article, _int_param(request.POST.get("base")))
+    body = "\n\n".join(p.strip() for p in request.POST.getlist("paragraph") if p.strip())
+    proposal = selectors.proposal_revision(
+        base,
+        title=request.POST.get("title", base.title),
+        standfirst=request.POST.get("standfirst", base.standfirst),
+        byline=request.POST.get("byline", base.byline),
+        body=body or base.body,
+    )
+    context = {
+        "article": article,
+        "old": base,
+        "new": proposal,
+        "mode": "side",
+        "preview": True,
+        "changes_only": True,
+        **selectors.correction_preview(base, proposal),
+    }
+    return render(request, "review/compare.html#changes", context)
+
+
+@require_GET
+@permission_required("review.view_correction", raise_exception=True)
+def correction_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    correction = selectors.correction_get(pk)
+    latest = selectors.revision_get(correction.article, None)
+    user = request.user
+    own = correction.proposer_id == user.pk
+    context = {
+        "correction": correction,
+        "article": correction.article,
+        "old": correction.base_revision,
+        "new": correction.published_revision
+        or selectors.proposal_revision(correction.base_revision),
+        "mode": "side",
+        "changes_only": True,
+        "preview": not correction.published_revision_id,
+        "latest": latest,
+        "stale": latest.pk != correction.base_revision_id and not correction.published_revision_id,
+        "own": own,
+        "can_sign": user.has_perm("review.sign_off_correction") and not own,
+        "unsettled": services.unsettled_disputes(correction)
+        if correction.state == Correction.State.SUBMITTED
+        else [],
+        **selectors.correction_diff(correction),
+    }
+    return render(request, "review/correction.html", context)
+
+
+@require_POST
+@login_required
+def correction_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """Submit, withdraw, rebase, sign off or return a correction: one service each."""
+    correction = get_object_or_404(Correction, pk=pk)
+    back = reverse("review:correction", kwargs={"pk": pk})
+    user = request.user
+    try:
+        if action == "submit":
+            services.correction_submit(correction=correction, actor=user)
+            done = "Submitted for sign-off."
+        elif action == "withdraw":
+            services.correction_withdraw(
+                correction=correction, actor=user, reason=request.POST.get("reason", "")
+            )
+            done = "Withdrawn."
+        elif action == "rebase":
+            correction = services.correction_rebase(correction=correction, actor=user)
+            done = f"Rebased onto revision {correction.base_revision.number}: check the text."
+        elif action == "revise":
+            services.correction_revise(correction=correction, actor=user)
+            done = "Back to draft: edit it and submit again."
+        elif action == "sign-off":
+            form = SignOffForm(request.POST)
+            reason = form.cleaned_data["override_reason"] if form.is_valid() else ""
+            correction = services.correction_sign_off(
+                correction=correction, actor=user, override_reason=reason
+            )
+            done = f"Signed off and published as revision {correction.published_revision.number}."
+        elif action == "return":
+            form = ReturnForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError(form.errors["comment"][0])
+            services.correction_return(
+                correction=correction, actor=user, comment=form.cleaned_data["comment"]
+            )
+            done = "Returned to the proposer with your comment."
+        else:
+            raise Http404("No such action.")
+    except (ValidationError, PermissionDenied, Conflict) as error:
+        return _refused(request, request.POST.get("next") or back, error)
+    return _done(request, request.POST.get("next") or back, done)
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("review.add_correction", raise_exception=True)
+def correction_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    correction = selectors.correction_get(pk)
+    base = correction.base_revision
+    annotations = list(correction.annotations.all())
+    marked = selectors.affected_paragraphs(base, annotations)
+    if request.method == "POST":
+        texts = request.POST.getlist("paragraph")
+        form = CorrectionForm(request.POST, paragraphs=texts)
+        if form.is_valid():
+            data = form.cleaned_data
+            action = (
+                services.correction_update_and_submit
+                if "submit" in request.POST
+                else services.correction_update
+            )
+            try:
+                action(
+                    correction=correction,
+                    actor=request.user,
+                    note=data["note"],
+                    title=data["title"],
+                    standfirst=data["standfirst"],
+                    byline=data["byline"],
+                    body=data["body"],
+                    kind=data["kind"],
+                )
+            except (ValidationError, PermissionDenied, Conflict) as error:
+                form.add_error(None, _message(error))
+            else:
+                messages.success(
+                    request,
+                    "Submitted for sign-off." if "submit" in request.POST else "Draft saved.",
+                )
+                return redirect("review:correction", pk=pk)
+        paragraphs = [(t, i < len(marked) and marked[i][1]) for i, t in enumerate(texts)]
+        context = _correction_form_context(correction.article, base, form, annotations, paragraphs)
+        context["correction"] = correction
+        return render(request, "review/correction_form.html", context, status=422)
+    form = CorrectionForm(
+        initial={
+            "kind": correction.kind,
+            "title": correction.title,
+            "standfirst": correction.standfirst,
+            "byline": correction.byline,
+            "note": correction.note,
+        }
+    )
+    paragraphs = list(
+        zip(
+            [p for p, _ in _split_paragraphs(correction.body)],
+            [m for _, m in marked],
+            strict=False,
+        )
+    )
+    context = _correction_form_context(correction.article, base, form, annotations, paragraphs)
+    context["correction"] = correction
+    return render(request, "review/correction_form.html", context)
+
+
+@require_GET
+@permission_required("review.view_correction", raise_exception=True)
+def correction_queue(request: HttpRequest) -> HttpResponse:
+    """The copy desk's queue: submitted corrections, oldest first, each with its diff."""
+    items = [
+        {"correction": c, "diff": selectors.correction_diff(c)}
+        for c in selectors.correction_queue()
+    ]
+    context = {
+        "items": items,
+        "mine": selectors.corrections_of(request.user),
+        "can_sign": request.user.has_perm("review.sign_off_correction"),
+    }
+    return render(request, "review/corrections_queue.html", context)
+
+
+@require_GET
+@permission_required("articles.view_article", raise_exception=True)
+def article_history(request: HttpRequest, slug: str) -> HttpResponse:
+    """The article's history in plain language: every recorded and editorial action."""
+    article = get_object_or_404(Article.objects.select_related("source"), slug=slug)
+    page = Paginator(selectors.article_activity(article), 100).get_page(request.GET.get("page"))
+    latest = selectors.revision_get(article, None)
+    context = {"article": article, "page": page, "latest": latest, "revision": latest}
+    return render(request, "review/history.html", context)
