@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from html import escape
 
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import formats, timezone
@@ -571,6 +572,23 @@ def annotations_for(
     order = {"original": 0, "changed": 0, "carried": 0, "orphaned": 0, "other": 1}
     views.sort(key=lambda v: (not v.annotation.is_open, order[v.state], v.start or 0, v.number))
     return views
+
+
+def annotations_by_ids(article: Article, ids: Iterable[int]) -> list[Annotation]:
+    """The annotations with these ids (in the order given, once each), all of this
+    article: what a correction drafted through the API settles.
+
+    Raises ``ValidationError`` naming the unknown ids, or the first id of another article.
+    """
+    wanted = list(dict.fromkeys(int(i) for i in ids))
+    found = {a.pk: a for a in Annotation.objects.filter(pk__in=wanted).select_related("revision")}
+    unknown = [i for i in wanted if i not in found]
+    if unknown:
+        raise ValidationError(f"Unknown annotation(s): {', '.join(map(str, unknown))}")
+    for i in wanted:
+        if found[i].article_id != article.pk:
+            raise ValidationError(f"Annotation {i} belongs to another article")
+    return [found[i] for i in wanted]
 
 
 def annotation_marks(views: Sequence[AnnotationView]) -> list[tuple[int, int, int, int]]:
