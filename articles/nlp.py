@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import os
+import threading
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -25,6 +26,10 @@ _LINE_BREAKS_COMPONENT = "newsdesk_line_breaks"
 # A batch also ends at this many characters: the parser's working memory grows
 # with the tokens in a batch (32 articles of ~2,000 characters: ~380 MB RSS).
 MAX_BATCH_CHARS = 40_000
+# A memory zone belongs to the pipeline's vocabulary, not to a thread: analyses
+# running at once in two threads free each other's strings (spaCy's E018 and
+# worse). So one analysis at a time per process; re-entrant for nested loads.
+_PIPELINE_LOCK = threading.RLock()
 
 
 @dataclass(frozen=True)
@@ -151,10 +156,11 @@ def analyse_texts(
 ) -> Iterator[dict[str, Any]]:
     """Analyse many texts through ``nlp.pipe``, in batches, in input order."""
     name = model_name()
-    nlp = load_pipeline(name)
     known_tuple = tuple(known)
-    if known_tuple:
-        _known_matcher(name, known_tuple)  # build outside any memory zone
+    with _PIPELINE_LOCK:
+        nlp = load_pipeline(name)
+        if known_tuple:
+            _known_matcher(name, known_tuple)  # build outside any memory zone
     size = max(1, batch_size)
     batch: list[str] = []
     chars = 0
@@ -175,5 +181,5 @@ def _analyse_batch(
     nlp: Language, batch: list[str], name: str, known: tuple[KnownName, ...]
 ) -> list[dict[str, Any]]:
     """Parse one batch inside a memory zone; only plain data leaves the zone."""
-    with nlp.memory_zone():
+    with _PIPELINE_LOCK, nlp.memory_zone():
         return [_analyse_doc(doc, name, known) for doc in nlp.pipe(batch, batch_size=len(batch))]

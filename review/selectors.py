@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from html import escape
 from itertools import pairwise
 
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -614,6 +615,23 @@ def annotations_for(
     return views
 
 
+def annotations_by_ids(article: Article, ids: Iterable[int]) -> list[Annotation]:
+    """The annotations with these ids (in the order given, once each), all of this
+    article: what a correction drafted through the API settles.
+
+    Raises ``ValidationError`` naming the unknown ids, or the first id of another article.
+    """
+    wanted = list(dict.fromkeys(int(i) for i in ids))
+    found = {a.pk: a for a in Annotation.objects.filter(pk__in=wanted).select_related("revision")}
+    unknown = [i for i in wanted if i not in found]
+    if unknown:
+        raise ValidationError(f"Unknown annotation(s): {', '.join(map(str, unknown))}")
+    for i in wanted:
+        if found[i].article_id != article.pk:
+            raise ValidationError(f"Annotation {i} belongs to another article")
+    return [found[i] for i in wanted]
+
+
 def annotation_marks(views: Sequence[AnnotationView]) -> list[tuple[int, int, int, int]]:
     return [(v.start, v.end, v.annotation.pk, v.number) for v in views if v.marked]  # type: ignore[misc]
 
@@ -779,21 +797,6 @@ def desk_rows(articles: QuerySet[Article]) -> QuerySet[Article]:
 
 # --------------------------------------------------------------------------
 # corrections
-
-
-def annotations_by_ids_for(article: Article, ids: Sequence[int]) -> list[Annotation]:
-    """The article's annotations with these ids; a clear error for unknown or foreign ones."""
-    from django.core.exceptions import ValidationError
-
-    wanted = list(dict.fromkeys(int(i) for i in ids))
-    found = {a.pk: a for a in Annotation.objects.filter(pk__in=wanted).select_related("revision")}
-    missing = [str(i) for i in wanted if i not in found]
-    if missing:
-        raise ValidationError(f"Unknown annotation(s): {', '.join(missing)}.")
-    foreign = [str(i) for i in wanted if found[i].article_id != article.pk]
-    if foreign:
-        raise ValidationError(f"Annotation {', '.join(foreign)} belongs to another article.")
-    return [found[i] for i in wanted]
 
 
 def proposal_revision(correction_or_base: Revision, **fields: str) -> Revision:

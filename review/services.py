@@ -26,7 +26,7 @@ from articles import services as record
 from articles.ingest import CaptureDraft
 from articles.models import Activity, Article, Person, Revision
 from articles.selectors import known_names, latest_analysis_for
-from review import anchoring, diffing
+from review import anchoring, diffing, merging
 from review.flags import attribution_key
 from review.models import (
     Annotation,
@@ -446,6 +446,7 @@ def _status_set(
     new: str,
     allowed: set[str],
     by_correction: bool = False,
+    skip: Iterable[int] = (),
 ) -> Annotation:
     annotation = _load_for_update(annotation)
     if not by_correction and not can_change_status(actor, annotation):
@@ -487,6 +488,7 @@ def _status_set(
         annotation=annotation,
         summary=summary,
         url=annotation_url(annotation),
+        skip=skip,
     )
     return annotation
 
@@ -749,29 +751,57 @@ def _latest(article: Article) -> Revision:
 
 
 def proposed_body(base: Revision, annotations: Sequence[Annotation]) -> str:
-    """The base text with each disputed speaker replaced by the proposed one."""
-    body = base.body
-    edits: list[tuple[int, int, str]] = []
+    """The base text with each disputed speaker replaced by the proposed one.
+
+    An annotation of an older revision is found through its placement on the base
+    (see ``placements_ensure``). Two annotations of one speaker that propose the
+    same speaker substitute it once; proposing different speakers is refused.
+    """
+    edits: dict[tuple[int, int], tuple[str, Annotation]] = {}
     for annotation in annotations:
         speaker = (annotation.attribution or {}).get("speaker")
         proposed = annotation.proposed_speaker
         if not (annotation.kind == Annotation.Kind.DISPUTED_ATTRIBUTION and proposed and speaker):
             continue
-        start, end = speaker["start"], speaker["end"]
-        if annotation.revision_id != base.pk:
-            placement = annotation.placements.filter(revision=base).first()
-            if placement is None or placement.state == Placement.State.ORPHANED:
-                continue
-            found = base.body.find(speaker["text"], placement.start or 0, placement.end)
-            if found < 0:
-                continue
-            start, end = found, found + len(speaker["text"])
-        if body[start:end] != speaker["text"]:
+        span = _speaker_on(base, annotation, speaker)
+        if span is None:
             continue
-        edits.append((start, end, _short_name(proposed, speaker["text"])))
-    for start, end, replacement in sorted(edits, reverse=True):
+        replacement = _short_name(proposed, speaker["text"])
+        for (start, end), (earlier, other) in edits.items():
+            if start < span[1] and span[0] < end:
+                if (start, end) == span and earlier == replacement:
+                    break
+                raise ValidationError(
+                    f"Annotations {other.pk} and {annotation.pk} propose different speakers "
+                    f"for “{speaker['text']}”: settle them in separate corrections."
+                )
+        else:
+            edits[span] = (replacement, annotation)
+    body = base.body
+    for (start, end), (replacement, _) in sorted(edits.items(), reverse=True):
         body = body[:start] + replacement + body[end:]
     return body
+
+
+def _speaker_on(
+    base: Revision, annotation: Annotation, speaker: dict[str, Any]
+) -> tuple[int, int] | None:
+    """Where the annotated attribution's speaker is in the base text, if it is there."""
+    text = speaker["text"]
+    if annotation.revision_id == base.pk:
+        start = speaker["start"]
+    else:
+        placement = annotation.placements.filter(revision=base).first()
+        if placement is None or placement.state == Placement.State.ORPHANED:
+            return None
+        # The speaker sits where it sat relative to the passage (it may lie outside
+        # the selection); failing that, it is looked for inside the placed passage.
+        start = placement.start + (speaker["start"] - annotation.start)
+        if base.body[start : start + len(text)] != text:
+            start = base.body.find(text, placement.start, placement.end)
+    if start < 0 or base.body[start : start + len(text)] != text:
+        return None
+    return start, start + len(text)
 
 
 def _short_name(proposed: str, written: str) -> str:
@@ -813,6 +843,7 @@ def _event(
 
 
 def correction_url(correction: Correction) -> str:
+    """Where a notification about a correction links: its page in the newsroom."""
     return reverse("review:correction", kwargs={"pk": correction.pk})
 
 
@@ -837,6 +868,8 @@ def correction_draft(
     _check_annotations(article, annotations)
     base = _latest(article)
     note = _required_text(note, "A public note", limit=4000)
+    if any(a.revision_id != base.pk for a in annotations):
+        placements_ensure(revision=base)  # the base may be newer than anyone has read
     values = {
         "title": base.title if title is None else title.strip(),
         "standfirst": base.standfirst if standfirst is None else standfirst.strip(),
@@ -1048,10 +1081,12 @@ def correction_withdraw(
 def correction_rebase(*, correction: Correction, actor: AbstractBaseUser) -> Correction:
     """Move a correction onto the article's latest revision.
 
-    Fields the correction did not change take the latest revision's text; the
-    proposed speakers are substituted again in the latest body when the
-    correction's body was the substituted base. A submitted correction goes
-    back to draft: its text changed under the reviewer.
+    The correction's changes of its old base are carried onto the latest text
+    (``review.merging.merge3``, line by line); when the body is the old base with
+    the proposed speakers substituted, they are substituted again in the latest
+    body. Refused (Conflict) when the latest revision changed a passage that the
+    correction also changed, or already reads as the correction proposes. A
+    submitted or returned correction goes back to draft: its text changed.
     """
     correction = _lock(correction)
     _own(correction, actor, "rebase")
@@ -1062,13 +1097,29 @@ def correction_rebase(*, correction: Correction, actor: AbstractBaseUser) -> Cor
         raise Conflict(
             f"This correction is already based on the latest revision ({latest.number})."
         )
-    for field in ("title", "standfirst", "byline"):
-        if getattr(correction, field).strip() == getattr(old_base, field).strip():
-            setattr(correction, field, getattr(latest, field))
     annotations = list(correction.annotations.all())
-    if correction.body.strip() == proposed_body(old_base, annotations).strip():
-        placements_ensure(revision=latest)
-        correction.body = proposed_body(latest, annotations)
+    values: dict[str, str] = {}
+    for field in ("title", "standfirst", "byline", "body"):
+        ours = getattr(correction, field)
+        if field == "body" and ours.strip() == proposed_body(old_base, annotations).strip():
+            placements_ensure(revision=latest)
+            values[field] = proposed_body(latest, annotations)
+            continue
+        merged = merging.merge3(getattr(old_base, field), ours, getattr(latest, field))
+        if merged is None:
+            what = "text" if field == "body" else Revision._meta.get_field(field).verbose_name
+            raise Conflict(
+                f"Revision {latest.number} changed the same passage of the {what} as this "
+                f"correction: withdraw it and draft a new one on revision {latest.number}."
+            )
+        values[field] = merged
+    if all(values[f].strip() == getattr(latest, f).strip() for f in values):
+        raise Conflict(
+            f"Revision {latest.number} already reads as this correction proposes: "
+            "nothing is left to correct; withdraw it."
+        )
+    for field, value in values.items():
+        setattr(correction, field, value)
     if correction.state != States.DRAFT:
         _event(correction, old=correction.state, new=States.DRAFT, by=actor, comment="rebased")
         correction.state = States.DRAFT
@@ -1105,26 +1156,26 @@ def correction_sign_off(
     """Sign off a submitted correction and publish it: the corrected revision with
     its public note, the settled annotations resolved, in one transaction.
 
-    The text is analysed before the transaction (spaCy never runs under a lock);
-    the row lock makes two simultaneous sign-offs publish once.
+    The checks run before the text is analysed (a refusal costs no analysis) and
+    again under the row lock; spaCy never runs under the lock, and the lock makes
+    two simultaneous sign-offs publish once.
     """
     _require(
         actor, "review.sign_off_correction", "Only the copy desk and admins sign off corrections."
     )
-    snapshot = Correction.objects.get(pk=correction.pk)
+    reason = override_reason.strip()
+    snapshot = Correction.objects.select_related("article", "base_revision").get(pk=correction.pk)
+    _sign_off_checks(snapshot, actor, reason)
     analysis = nlp.analyse_text(snapshot.body, known=known_names())
     with transaction.atomic():
-        return _sign_off_locked(correction, actor, override_reason.strip(), snapshot.body, analysis)
+        return _sign_off_locked(correction, actor, reason, snapshot.body, analysis)
 
 
-def _sign_off_locked(
-    correction: Correction,
-    actor: AbstractBaseUser,
-    override_reason: str,
-    analysed_body: str,
-    analysis: dict[str, Any],
-) -> Correction:
-    correction = _lock(correction)
+def _sign_off_checks(
+    correction: Correction, actor: AbstractBaseUser, override_reason: str
+) -> list[Annotation]:
+    """Refuse a sign-off that four eyes, the state, the base or open disputes forbid;
+    return the open disputes that the override reason overrides."""
     if correction.proposer_id == actor.pk:
         raise PermissionDenied("You cannot sign off your own correction (four eyes).")
     _transition(correction, {States.SUBMITTED}, "signed off")
@@ -1141,8 +1192,21 @@ def _sign_off_locked(
             f"The article has other open disputed attributions that this correction does not "
             f"settle ({listed}). Settle them, or sign off with a reason for overriding."
         )
-    if correction.body != analysed_body:  # edited between analysis and lock: analyse again
-        analysis = nlp.analyse_text(correction.body, known=known_names())
+    return others
+
+
+def _sign_off_locked(
+    correction: Correction,
+    actor: AbstractBaseUser,
+    override_reason: str,
+    analysed_body: str,
+    analysis: dict[str, Any],
+) -> Correction:
+    correction = _lock(correction)
+    others = _sign_off_checks(correction, actor, override_reason)
+    override_reason = override_reason if others else ""
+    if correction.body != analysed_body:  # reworked and resubmitted while it was analysed
+        raise Conflict("The correction changed while it was being signed off: sign off again.")
     now = timezone.now()
     base = correction.base_revision
     result = record.revision_record(
@@ -1177,7 +1241,7 @@ def _sign_off_locked(
     correction.reviewed_at = now
     correction.published_at = now
     correction.published_revision = revision
-    correction.override_reason = override_reason if others else ""
+    correction.override_reason = override_reason
     correction.full_clean()
     correction.save()
     label = correction.get_kind_display().lower()
@@ -1196,9 +1260,9 @@ def _sign_off_locked(
         correction=correction.pk,
         override_reason=override_reason,
     )
-    annotators: list[AbstractBaseUser] = [correction.proposer]
-    for annotation in correction.annotations.select_related("author"):
-        annotators.append(annotation.author)
+    settled = list(correction.annotations.select_related("author"))
+    annotators = [correction.proposer, *(a.author for a in settled)]
+    for annotation in settled:
         if annotation.status == Annotation.Status.OPEN:
             _status_set(
                 annotation=annotation,
@@ -1207,6 +1271,7 @@ def _sign_off_locked(
                 new=Annotation.Status.RESOLVED,
                 allowed={Annotation.Status.OPEN},
                 by_correction=True,
+                skip=[u.pk for u in annotators],  # they hear of it once, just below
             )
     placements_ensure(revision=revision)
     _notify(

@@ -452,7 +452,7 @@ def correction_new(request: HttpRequest, slug: str) -> HttpResponse:
     article = get_object_or_404(Article.objects.select_related("source"), slug=slug)
     base = selectors.revision_get(article, None)
     try:
-        annotations = selectors.annotations_by_ids_for(article, _annotation_ids(request))
+        annotations = selectors.annotations_by_ids(article, _annotation_ids(request))
     except ValidationError as error:
         messages.error(request, error.messages[0])
         return redirect("review:article", slug=slug)

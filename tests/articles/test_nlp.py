@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 import types
 from typing import Any
 
@@ -97,6 +98,29 @@ def test_all_spans_round_trip_on_the_seed(seed: tuple[str, dict[str, Any]]) -> N
             span = attribution[part]
             if span is not None:
                 assert body[span["start"] : span["end"]] == span["text"]
+
+
+def test_two_threads_analysing_at_once_both_get_the_full_analysis(
+    seed: tuple[str, dict[str, Any]],
+) -> None:
+    """A threaded server analyses two requests' texts at the same moment."""
+    body, expected = seed
+    barrier = threading.Barrier(2)
+    results: list[object] = []
+
+    def analyse() -> None:
+        barrier.wait(timeout=30)
+        try:
+            results.append(analyse_text(body) == expected)
+        except Exception as error:  # any failure is reported by the assertion below
+            results.append(repr(error))
+
+    threads = [threading.Thread(target=analyse) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert results == [True, True]
 
 
 def test_empty_text_gives_empty_analysis() -> None:

@@ -23,10 +23,6 @@ from review import public_views, services
 from review.models import Annotation, Correction
 from tests.conftest import client_for, visible_text
 
-# The services link their notifications to ``review:correction``, the newsroom's
-# page for a correction, which another branch builds: see that module.
-pytestmark = pytest.mark.urls("tests.review.urls_correction_desk")
-
 ATOM = {"a": "http://www.w3.org/2005/Atom"}
 DISPUTED = "Putin asked for two Patriot batteries for the Kharkiv area"
 NOTE = (
