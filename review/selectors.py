@@ -561,6 +561,10 @@ class AnnotationView:
         return list(dict.fromkeys(f"@{u.username}" for u in people if u is not None))
 
 
+#: A correction in these states is still in the works.
+ACTIVE_CORRECTION_STATES = ("draft", "submitted", "returned")
+
+
 def annotations_queryset() -> QuerySet[Annotation]:
     return Annotation.objects.select_related(
         "author", "assignee", "proposed_person", "revision", "status_changed_by", "article"
@@ -570,6 +574,11 @@ def annotations_queryset() -> QuerySet[Annotation]:
             queryset=Comment.objects.select_related("author").prefetch_related("versions"),
         ),
         Prefetch("status_changes", queryset=StatusChange.objects.select_related("by")),
+        Prefetch(
+            "corrections",
+            queryset=Correction.objects.filter(state__in=ACTIVE_CORRECTION_STATES).order_by("id"),
+            to_attr="active_corrections",
+        ),
     )
 
 
