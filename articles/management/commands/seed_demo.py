@@ -82,6 +82,7 @@ class Command(BaseCommand):
                 first, last = full_name.split(" ", 1)
                 user, _ = User.objects.get_or_create(username=username)
                 user.first_name, user.last_name = first, last
+                user.email = f"{username}@newsroom.test"
                 user.is_staff = is_admin
                 user.is_superuser = is_admin
                 user.set_password(password)
