@@ -86,6 +86,7 @@ def article_read(request: HttpRequest, slug: str, number: int | None = None) -> 
         "history": selectors.history_for(revisions),
         "reading": reading,
         "panel": panel,
+        "decided_count": sum(1 for row in panel if row.view.flags and row.decision),
         "annotations": annotations,
         "open_count": sum(1 for a in annotations if a.annotation.is_open),
         "assignees": selectors.newsroom_users(),
