@@ -157,6 +157,19 @@
       e.preventDefault();
     }
   });
+  // The form says who will be notified: the @mentions as they are typed.
+  document.addEventListener("input", function (e) {
+    var field = e.target;
+    if (!field.matches || !field.matches("textarea[name=comment], textarea[name=body]")) return;
+    var preview = field.form && field.form.querySelector("[data-notify-preview]");
+    if (!preview) return;
+    if (!preview.hasAttribute("data-default")) preview.setAttribute("data-default", preview.textContent);
+    var names = (field.value.match(/(^|[^\w@])@[\w.+-]+/g) || []).map(function (m) { return m.replace(/^[^@]*/, ""); });
+    var unique = names.filter(function (n, i) { return names.indexOf(n) === i; });
+    preview.textContent = unique.length
+      ? "Will notify " + unique.join(", ") + (preview.getAttribute("data-also") || "") + "."
+      : preview.getAttribute("data-default");
+  });
   // Deep links: ?annotation=<id> and ?attribution=<n> open with that item selected.
   document.addEventListener("DOMContentLoaded", function () {
     var annotation = document.querySelector(".annotation[data-selected]");

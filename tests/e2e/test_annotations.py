@@ -30,6 +30,7 @@ def test_dispute_dismiss_notify_and_carry_to_the_next_revision(
     expect(form).to_contain_text("Suggested speaker: Volodymyr Zelensky")
     expect(form.get_by_label("…or name the speaker")).to_have_value("Volodymyr Zelensky")
     form.get_by_label("Comment").fill("In context Zelensky asked. @copydesk can you confirm?")
+    expect(form.locator("[data-notify-preview]")).to_contain_text("Will notify @copydesk")
     form.get_by_role("button", name="Save annotation").click()
     expect(page.locator(".messages")).to_contain_text("saved")
     mark = page.locator(".body .anno")
