@@ -34,6 +34,7 @@ from review.models import (
     Placement,
     StatusChange,
 )
+from review.permissions import can_change_status
 
 ENTITY_GROUPS = {
     "People": ("PERSON",),
@@ -586,7 +587,6 @@ def annotations_for(
     revision: Revision, *, user: object, selected: int | None = None
 ) -> list[AnnotationView]:
     """Every annotation of the article, placed on this revision (a constant number of queries)."""
-    from review.services import can_change_status
 
     rows = list(
         annotations_queryset()

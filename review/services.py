@@ -39,6 +39,7 @@ from review.models import (
     Placement,
     StatusChange,
 )
+from review.permissions import can_change_status
 
 User = get_user_model()
 
@@ -420,15 +421,6 @@ def comment_edit(*, comment: Comment, editor: AbstractBaseUser, body: str) -> Co
         comment=comment.pk,
     )
     return comment
-
-
-def can_change_status(user: AbstractBaseUser, annotation: Annotation) -> bool:
-    """The author and the assignee settle their annotation; Admins moderate any."""
-    if not user.is_authenticated:
-        return False
-    return user.pk in (annotation.author_id, annotation.assignee_id) or user.has_perm(
-        "review.moderate_annotation"
-    )
 
 
 _STATUS_VERBS = {

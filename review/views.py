@@ -17,7 +17,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from articles import selectors as articles_selectors
 from articles.forms import ArticleFilterForm
-from articles.models import Article, Person, Revision
+from articles.models import Article, Revision
 from review import selectors, services
 from review.forms import (
     AnnotationForm,
@@ -166,7 +166,6 @@ def _revision(slug: str, number: int) -> Revision:
 
 
 def _annotation_form_context(
-    request: HttpRequest,
     revision: Revision,
     form: AnnotationForm,
     reading: selectors.AttributionView | None,
@@ -176,7 +175,6 @@ def _annotation_form_context(
         "revision": revision,
         "form": form,
         "attribution": reading,
-        "people": Person.objects.order_by("name"),
     }
 
 
@@ -212,7 +210,7 @@ def annotation_new(request: HttpRequest, slug: str, number: int) -> HttpResponse
     elif not (initial["exact"] or "").strip():
         initial["kind"] = request.GET.get("kind") or Annotation.Kind.FACT
     form = AnnotationForm(initial=initial, assignees=selectors.newsroom_users())
-    context = _annotation_form_context(request, revision, form, attribution)
+    context = _annotation_form_context(revision, form, attribution)
     template = "review/annotate.html#annotate-form" if request.htmx else "review/annotate.html"
     return render(request, template, context)
 
@@ -249,7 +247,7 @@ def annotation_create(request: HttpRequest, slug: str, number: int) -> HttpRespo
                 _reading_url(revision, annotation=annotation.pk),
                 f"Annotation {annotation.pk} saved.",
             )
-    context = _annotation_form_context(request, revision, form, attribution)
+    context = _annotation_form_context(revision, form, attribution)
     template = "review/annotate.html#annotate-form" if request.htmx else "review/annotate.html"
     return render(request, template, context, status=422)
 
@@ -575,48 +573,72 @@ def correction_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "review/correction.html", context)
 
 
+def _submit(request: HttpRequest, correction: Correction) -> str:
+    services.correction_submit(correction=correction, actor=request.user)
+    return "Submitted for sign-off."
+
+
+def _withdraw(request: HttpRequest, correction: Correction) -> str:
+    reason = request.POST.get("reason", "")
+    services.correction_withdraw(correction=correction, actor=request.user, reason=reason)
+    return "Withdrawn."
+
+
+def _rebase(request: HttpRequest, correction: Correction) -> str:
+    correction = services.correction_rebase(correction=correction, actor=request.user)
+    return f"Rebased onto revision {correction.base_revision.number}: check the text."
+
+
+def _revise(request: HttpRequest, correction: Correction) -> str:
+    services.correction_revise(correction=correction, actor=request.user)
+    return "Back to draft: edit it and submit again."
+
+
+def _sign_off(request: HttpRequest, correction: Correction) -> str:
+    form = SignOffForm(request.POST)
+    reason = form.cleaned_data["override_reason"] if form.is_valid() else ""
+    correction = services.correction_sign_off(
+        correction=correction, actor=request.user, override_reason=reason
+    )
+    return f"Signed off and published as revision {correction.published_revision.number}."
+
+
+def _return(request: HttpRequest, correction: Correction) -> str:
+    form = ReturnForm(request.POST)
+    if not form.is_valid():
+        raise ValidationError(form.errors["comment"][0])
+    services.correction_return(
+        correction=correction, actor=request.user, comment=form.cleaned_data["comment"]
+    )
+    return "Returned to the proposer with your comment."
+
+
+CORRECTION_ACTIONS = {
+    "submit": _submit,
+    "withdraw": _withdraw,
+    "rebase": _rebase,
+    "revise": _revise,
+    "sign-off": _sign_off,
+    "return": _return,
+}
+
+
 @require_POST
 @login_required
 def correction_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    """Submit, withdraw, rebase, sign off or return a correction: one service each."""
+    """Submit, withdraw, rebase, revise, sign off or return a correction: one service each."""
     correction = get_object_or_404(Correction, pk=pk)
-    back = reverse("review:correction", kwargs={"pk": pk})
-    user = request.user
+    perform = CORRECTION_ACTIONS.get(action)
+    if perform is None:
+        raise Http404("No such action.")
+    back = request.POST.get("next") or reverse("review:correction", kwargs={"pk": pk})
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = reverse("review:correction", kwargs={"pk": pk})
     try:
-        if action == "submit":
-            services.correction_submit(correction=correction, actor=user)
-            done = "Submitted for sign-off."
-        elif action == "withdraw":
-            services.correction_withdraw(
-                correction=correction, actor=user, reason=request.POST.get("reason", "")
-            )
-            done = "Withdrawn."
-        elif action == "rebase":
-            correction = services.correction_rebase(correction=correction, actor=user)
-            done = f"Rebased onto revision {correction.base_revision.number}: check the text."
-        elif action == "revise":
-            services.correction_revise(correction=correction, actor=user)
-            done = "Back to draft: edit it and submit again."
-        elif action == "sign-off":
-            form = SignOffForm(request.POST)
-            reason = form.cleaned_data["override_reason"] if form.is_valid() else ""
-            correction = services.correction_sign_off(
-                correction=correction, actor=user, override_reason=reason
-            )
-            done = f"Signed off and published as revision {correction.published_revision.number}."
-        elif action == "return":
-            form = ReturnForm(request.POST)
-            if not form.is_valid():
-                raise ValidationError(form.errors["comment"][0])
-            services.correction_return(
-                correction=correction, actor=user, comment=form.cleaned_data["comment"]
-            )
-            done = "Returned to the proposer with your comment."
-        else:
-            raise Http404("No such action.")
+        done = perform(request, correction)
     except (ValidationError, PermissionDenied, Conflict) as error:
-        return _refused(request, request.POST.get("next") or back, error)
-    return _done(request, request.POST.get("next") or back, done)
+        return _refused(request, back, error)
+    return _done(request, back, done)
 
 
 @require_http_methods(["GET", "POST"])
