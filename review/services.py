@@ -18,7 +18,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from articles import nlp
@@ -813,7 +813,13 @@ def _event(
 
 
 def correction_url(correction: Correction) -> str:
-    return reverse("review:correction", kwargs={"pk": correction.pk})
+    """Where a notification about a correction links: its page, or, while there is
+    no corrections page, the article's reading desk."""
+    try:
+        return reverse("review:correction", kwargs={"pk": correction.pk})
+    except NoReverseMatch:
+        article = reverse("review:article", kwargs={"slug": correction.article.slug})
+        return f"{article}?correction={correction.pk}"
 
 
 @transaction.atomic
