@@ -99,9 +99,9 @@ def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespons
 
 @api.exception_handler(DjangoValidationError)
 def _django_validation_error(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
-    # A service's full_clean() refused the input.
+    # A service refused the input (bad input: 422, as the HTML forms answer).
     extra = {"fields": exc.message_dict} if hasattr(exc, "error_dict") else {}
-    return error_response(request, 400, " ".join(exc.messages), **extra)
+    return error_response(request, 422, " ".join(exc.messages), **extra)
 
 
 @api.exception_handler(PermissionDenied)

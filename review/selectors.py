@@ -634,10 +634,10 @@ def annotations_by_ids(article: Article, ids: Iterable[int]) -> list[Annotation]
     found = {a.pk: a for a in Annotation.objects.filter(pk__in=wanted).select_related("revision")}
     unknown = [i for i in wanted if i not in found]
     if unknown:
-        raise ValidationError(f"Unknown annotation(s): {', '.join(map(str, unknown))}")
+        raise ValidationError(f"Unknown annotation(s): {', '.join(map(str, unknown))}.")
     for i in wanted:
         if found[i].article_id != article.pk:
-            raise ValidationError(f"Annotation {i} belongs to another article")
+            raise ValidationError(f"Annotation {i} belongs to another article.")
     return [found[i] for i in wanted]
 
 
@@ -938,3 +938,54 @@ def article_activity(article: Article) -> QuerySet:
         .select_related("actor", "revision")
         .order_by("-at", "-id")
     )
+
+
+def annotation_views(
+    ids: Sequence[int], *, revision: Revision | None = None
+) -> list[AnnotationView]:
+    """These annotations, in the order of ``ids``, each as seen from ``revision`` or,
+    without one, from its own article's latest revision (a constant number of queries).
+
+    ``number`` is the annotation's place among its article's annotations, as on the
+    reading desk. Ids that match no annotation are left out.
+    """
+
+    def latest_of(article: str) -> Subquery:
+        newest = Revision.objects.filter(article=OuterRef(article)).order_by("-number")
+        return Subquery(newest.values("pk")[:1])
+
+    before = Annotation.objects.filter(article=OuterRef("article"), pk__lte=OuterRef("pk"))
+    rows = annotations_queryset().filter(pk__in=ids)
+    if revision is None:
+        rows = rows.annotate(seen_from=latest_of("article"))
+        placements = Placement.objects.filter(revision_id=latest_of("annotation__article"))
+    else:
+        placements = Placement.objects.filter(revision=revision)
+    rows = rows.annotate(
+        number=Subquery(before.order_by().values("article").annotate(n=Count("pk")).values("n")[:1])
+    ).prefetch_related(Prefetch("placements", queryset=placements, to_attr="here"))
+    by_id = {a.pk: a for a in rows}
+    views = []
+    for pk in ids:
+        annotation = by_id.get(pk)
+        if annotation is None:
+            continue
+        seen_from = annotation.seen_from if revision is None else revision.pk
+        if annotation.revision_id == seen_from:
+            state, start, end, text = "original", annotation.start, annotation.end, annotation.exact
+        elif annotation.here:
+            placed = annotation.here[0]
+            state, start, end, text = placed.state, placed.start, placed.end, placed.text
+        else:
+            state, start, end, text = "other", None, None, ""
+        views.append(
+            AnnotationView(
+                annotation=annotation,
+                number=annotation.number,
+                state=state,
+                start=start,
+                end=end,
+                text=text,
+            )
+        )
+    return views

@@ -177,12 +177,15 @@ def _fast_password_hashing(settings) -> None:  # type: ignore[no-untyped-def]
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-def assert_matches_openapi(client: Client, path: str, status: int, data: object) -> None:
-    """``data`` validates against the response schema /api/openapi.json gives for ``path``."""
+def assert_matches_openapi(
+    client: Client, path: str, status: int, data: object, method: str = "get"
+) -> None:
+    """``data`` validates against the response schema /api/openapi.json gives for
+    ``method`` on ``path`` answering ``status``."""
     from openapi_schema_validator import OAS31Validator
 
     document = client.get("/api/openapi.json").json()
-    response = document["paths"][path]["get"]["responses"][str(status)]
+    response = document["paths"][path][method]["responses"][str(status)]
     schema = response["content"]["application/json"]["schema"]
     # The schema's $refs point into the document's components.
     OAS31Validator({**schema, "components": document["components"]}).validate(data)

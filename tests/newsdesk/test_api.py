@@ -99,7 +99,8 @@ def session_post(user: User, *, token: bool):  # type: ignore[no-untyped-def]
 
 
 def test_session_auth_refuses_a_post_without_csrf_token(editor: User) -> None:
-    """No endpoint takes a POST yet: the API's own authenticator is checked directly."""
+    """The API's own authenticator, checked directly (each endpoint's CSRF test is
+    with its endpoint: tests/review/test_api_annotations.py, test_api_corrections.py)."""
     (authenticate,) = api.auth  # type: ignore[misc]
     with pytest.raises(HttpError) as refused:
         authenticate(session_post(editor, token=False))

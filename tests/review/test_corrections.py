@@ -500,7 +500,7 @@ def test_annotations_by_ids_names_the_unknown_ids(seed, dispute) -> None:
     missing = [dispute.pk + 1, dispute.pk + 2]
     with pytest.raises(ValidationError) as refused:
         selectors.annotations_by_ids(seed.article, [dispute.pk, *missing])
-    assert refused.value.messages == [f"Unknown annotation(s): {missing[0]}, {missing[1]}"]
+    assert refused.value.messages == [f"Unknown annotation(s): {missing[0]}, {missing[1]}."]
 
 
 def test_annotations_by_ids_refuses_an_annotation_of_another_article(
@@ -514,7 +514,7 @@ def test_annotations_by_ids_refuses_an_annotation_of_another_article(
     ).article
     with pytest.raises(ValidationError) as refused:
         selectors.annotations_by_ids(other, [dispute.pk])
-    assert refused.value.messages == [f"Annotation {dispute.pk} belongs to another article"]
+    assert refused.value.messages == [f"Annotation {dispute.pk} belongs to another article."]
 
 
 # --------------------------------------------------------------------------
