@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from html import escape
 from itertools import pairwise
+from typing import Any
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -566,6 +567,26 @@ class AnnotationView:
 ACTIVE_CORRECTION_STATES = ("draft", "submitted", "returned")
 
 
+def _seen_from(annotation: Annotation, revision_id: int) -> dict[str, Any]:
+    """Where an annotation stands on a revision, given its prefetched placement (``here``)."""
+    if annotation.revision_id == revision_id:
+        return {
+            "state": "original",
+            "start": annotation.start,
+            "end": annotation.end,
+            "text": annotation.exact,
+        }
+    if annotation.here:
+        placed = annotation.here[0]
+        return {
+            "state": placed.state,
+            "start": placed.start,
+            "end": placed.end,
+            "text": placed.text,
+        }
+    return {"state": "other", "start": None, "end": None, "text": ""}
+
+
 def annotations_queryset() -> QuerySet[Annotation]:
     return Annotation.objects.select_related(
         "author", "assignee", "proposed_person", "revision", "status_changed_by", "article"
@@ -600,21 +621,11 @@ def annotations_for(
     )
     views = []
     for number, annotation in enumerate(rows, start=1):
-        if annotation.revision_id == revision.pk:
-            state, start, end, text = "original", annotation.start, annotation.end, annotation.exact
-        elif annotation.here:
-            placed = annotation.here[0]
-            state, start, end, text = placed.state, placed.start, placed.end, placed.text
-        else:
-            state, start, end, text = "other", None, None, ""
         views.append(
             AnnotationView(
                 annotation=annotation,
                 number=number,
-                state=state,
-                start=start,
-                end=end,
-                text=text,
+                **_seen_from(annotation, revision.pk),
                 can_change_status=can_change_status(user, annotation),  # type: ignore[arg-type]
                 selected=annotation.pk == selected,
             )
@@ -971,21 +982,11 @@ def annotation_views(
         if annotation is None:
             continue
         seen_from = annotation.seen_from if revision is None else revision.pk
-        if annotation.revision_id == seen_from:
-            state, start, end, text = "original", annotation.start, annotation.end, annotation.exact
-        elif annotation.here:
-            placed = annotation.here[0]
-            state, start, end, text = placed.state, placed.start, placed.end, placed.text
-        else:
-            state, start, end, text = "other", None, None, ""
         views.append(
             AnnotationView(
                 annotation=annotation,
                 number=annotation.number,
-                state=state,
-                start=start,
-                end=end,
-                text=text,
+                **_seen_from(annotation, seen_from),
             )
         )
     return views
