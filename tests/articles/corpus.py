@@ -11,13 +11,16 @@ A corpus is a directory of ``NN_topic.txt`` files, each with an
   with an accepted label, and at least one occurrence is such an entity exactly
   (or widened only by lowercase words on the left: "about $1.1 billion");
 - ``absent`` (optional): snippets inside which no cue may lie ("the said
-  property", "he was told to leave").
+  property", "he was told to leave");
+- ``category`` (optional, per expected attribution): the form it shows
+  ("mental-state", "transcript", ...), for recall per form.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -38,10 +41,14 @@ class Corpus:
     def text_of(self, name: str) -> str:
         return (self.directory / f"{name}.txt").read_text(encoding="utf-8")
 
-    def missing(self, name: str, analysis: dict[str, Any]) -> list[dict[str, Any]]:
+    def missing(
+        self, name: str, analysis: dict[str, Any], *, spans_only: bool = False
+    ) -> list[dict[str, Any]]:
+        """Expected attributions nothing matches (``spans_only``: speaker, cue and
+        content alone, whatever the speaker's name and the kind)."""
         found = analysis["attributions"]
         golds = self.expected(name)["attributions"]
-        return [g for g in golds if not any(matches(f, g) for f in found)]
+        return [g for g in golds if not any(matches(f, loosened(g, spans_only)) for f in found)]
 
     def spurious(self, name: str, analysis: dict[str, Any]) -> list[dict[str, Any]]:
         golds = self.expected(name)["attributions"]
@@ -60,6 +67,13 @@ class Corpus:
         return bad
 
     def entity_problems(self, name: str, analysis: dict[str, Any]) -> list[str]:
+        return [problem for _, problem in self._entity_checks(name, analysis)]
+
+    def missed_entities(self, name: str, analysis: dict[str, Any]) -> set[str]:
+        """The expected entity texts with at least one problem."""
+        return {text for text, _ in self._entity_checks(name, analysis)}
+
+    def _entity_checks(self, name: str, analysis: dict[str, Any]) -> list[tuple[str, str]]:
         text = self.text_of(name)
         entities = analysis["entities"]
         problems = []
@@ -71,7 +85,9 @@ class Corpus:
                 cover = [e for e in entities if e["start"] <= start and end <= e["end"]]
                 if not any(e["label"] in labels for e in cover):
                     got = [(e["text"], e["label"]) for e in cover]
-                    problems.append(f"{gold['text']!r} at {start}: {got or 'no entity'}")
+                    problems.append(
+                        (gold["text"], f"{gold['text']!r} at {start}: {got or 'no entity'}")
+                    )
                 exact = exact or any(
                     e["label"] in labels
                     and e["end"] == end
@@ -79,14 +95,37 @@ class Corpus:
                     for e in cover
                 )
             if not exact:
-                problems.append(f"{gold['text']!r}: never an entity of its own")
+                problems.append((gold["text"], f"{gold['text']!r}: never an entity of its own"))
         return problems
 
-    def figures(self, analyses: dict[str, dict[str, Any]]) -> dict[str, tuple[int, int]]:
-        """(hits, total) for recall, precision, speaker names and entities."""
+    def snippet_problems(self, name: str) -> list[str]:
+        """Expected snippets that do not occur in the text (typos in a reading)."""
+        text = self.text_of(name)
+        gold = self.expected(name)
+        problems = [
+            f"{field} {item[field]!r}"
+            for item in gold["attributions"]
+            for field in ("speaker", "cue", "content")
+            if item[field] is not None and item[field] not in text
+        ]
+        problems += [
+            f"entity {item['text']!r}"
+            for item in gold["entities"]
+            if not re.search(rf"(?<!\w){re.escape(item['text'])}(?!\w)", text)
+        ]
+        problems += [f"absent {s!r}" for s in gold.get("absent", []) if s not in text]
+        return problems
+
+    def figures(
+        self, analyses: dict[str, dict[str, Any]], names: Iterable[str] | None = None
+    ) -> dict[str, tuple[int, int]]:
+        """(hits, total) for recall, precision, speaker names and entities.
+
+        Over every article, or over ``names`` only (one style, say).
+        """
         golds = produced = found = correct = entities = entities_found = 0
-        names = names_right = 0
-        for name in self.cases:
+        names_total = names_right = 0
+        for name in self.cases if names is None else names:
             analysis = analyses[name]
             gold = self.expected(name)
             golds += len(gold["attributions"])
@@ -94,7 +133,7 @@ class Corpus:
             produced += len(analysis["attributions"])
             correct += len(analysis["attributions"]) - len(self.spurious(name, analysis))
             entities += len(gold["entities"])
-            bad = {problem.split("'")[1] for problem in self.entity_problems(name, analysis)}
+            bad = self.missed_entities(name, analysis)
             entities_found += sum(1 for e in gold["entities"] if e["text"] not in bad)
             for item in gold["attributions"]:
                 if "speaker_name" not in item:
@@ -102,16 +141,39 @@ class Corpus:
                 loose = {k: v for k, v in item.items() if k not in ("speaker_name", "kind")}
                 candidates = [f for f in analysis["attributions"] if matches(f, loose)]
                 if candidates:
-                    names += 1
+                    names_total += 1
                     names_right += any(
                         f["speaker_name"] == item["speaker_name"] for f in candidates
                     )
         return {
             "recall": (found, golds),
             "precision": (correct, produced),
-            "speaker_name": (names_right, names),
+            "speaker_name": (names_right, names_total),
             "entities": (entities_found, entities),
         }
+
+    def recall_by(
+        self,
+        analyses: dict[str, dict[str, Any]],
+        group: Callable[[str, dict[str, Any]], str],
+        *,
+        spans_only: bool = False,
+    ) -> dict[str, tuple[int, int]]:
+        """(found, expected) attributions per ``group(article name, expected item)``."""
+        counts: dict[str, tuple[int, int]] = {}
+        for name in self.cases:
+            missed = self.missing(name, analyses[name], spans_only=spans_only)
+            for item in self.expected(name)["attributions"]:
+                key = group(name, item)
+                found, total = counts.get(key, (0, 0))
+                counts[key] = (found + (item not in missed), total + 1)
+        return counts
+
+
+def loosened(gold: dict[str, Any], spans_only: bool) -> dict[str, Any]:
+    if not spans_only:
+        return gold
+    return {k: v for k, v in gold.items() if k not in ("speaker_name", "kind")}
 
 
 def matches(found: dict[str, Any], gold: dict[str, Any]) -> bool:
