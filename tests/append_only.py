@@ -63,20 +63,25 @@ def history_write(recorded: RecordResult, editor: User) -> History:
 
 def snapshot() -> dict[str, list[dict[str, object]]]:
     """Every stored row of the protected tables (and the comments), column by column."""
-    tables = [*APPEND_ONLY, Comment]
     return {
         model._meta.label: list(model.objects.order_by("pk").values())  # type: ignore[attr-defined]
-        for model in tables
+        for model in [*APPEND_ONLY, Comment]
     }
 
 
 def rows_kept(before: dict[str, list[dict[str, object]]]) -> bool:
-    """Every row in ``before`` is still stored, unchanged (new rows may have been added)."""
+    """Every append-only row in ``before`` is still stored, unchanged, and every comment
+    is still there (reworded perhaps); new rows may have been added."""
     after = snapshot()
-    return all(
-        [row for row in after[label] if row["id"] in {r["id"] for r in rows}] == rows
-        for label, rows in before.items()
-    )
+
+    def kept(label: str) -> list[dict[str, object]]:
+        ids = {row["id"] for row in before[label]}
+        return [row for row in after[label] if row["id"] in ids]
+
+    comments = Comment._meta.label
+    return all(kept(m._meta.label) == before[m._meta.label] for m in APPEND_ONLY) and len(
+        kept(comments)
+    ) == len(before[comments])
 
 
 def _changed(row: models.Model, field: str) -> models.Model:

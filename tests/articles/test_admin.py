@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
+from django.utils.html import escape
 
-from articles.models import Person, Revision, Source
+from articles.models import Activity, Person, Revision, Source
+from tests.append_only import snapshot
 from tests.conftest import client_for
 
 
@@ -106,3 +108,77 @@ def test_superuser_also_cannot_edit_revisions(recorded_seed, django_user_model) 
     revision = recorded_seed.revision
     response = client.post(f"/admin/articles/revision/{revision.pk}/change/", {"body": "x"})
     assert response.status_code == 403
+
+
+# --------------------------------------------------------------------------
+# the append-only record in the admin: shown, never changed or deleted, even by a superuser
+
+READ_ONLY = {"revision": Revision, "activity": Activity}
+
+
+@pytest.fixture
+def superuser_client(django_user_model) -> Client:
+    return client_for(django_user_model.objects.create_superuser("root", password="x-long-pw-1"))
+
+
+@pytest.mark.parametrize("name", READ_ONLY)
+def test_superuser_cannot_post_a_change(superuser_client: Client, recorded_seed, name) -> None:
+    row = READ_ONLY[name].objects.first()
+    before = snapshot()
+    response = superuser_client.post(
+        f"/admin/articles/{name}/{row.pk}/change/", {"title": "x", "summary": "x"}
+    )
+    assert response.status_code == 403
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize("name", READ_ONLY)
+def test_superuser_cannot_delete(superuser_client: Client, recorded_seed, name) -> None:
+    row = READ_ONLY[name].objects.first()
+    before = snapshot()
+    assert superuser_client.get(f"/admin/articles/{name}/{row.pk}/delete/").status_code == 403
+    response = superuser_client.post(f"/admin/articles/{name}/{row.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 403
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize("name", READ_ONLY)
+def test_superuser_cannot_add(superuser_client: Client, recorded_seed, name) -> None:
+    assert superuser_client.get(f"/admin/articles/{name}/add/").status_code == 403
+
+
+@pytest.mark.parametrize("name", READ_ONLY)
+def test_the_list_offers_no_delete_action(superuser_client: Client, recorded_seed, name) -> None:
+    page = superuser_client.get(f"/admin/articles/{name}/").content.decode()
+    shown = {"revision": recorded_seed.revision.title, "activity": Activity.objects.get().summary}
+    assert escape(shown[name]) in page  # the list is there
+    assert "delete_selected" not in page
+
+
+@pytest.mark.parametrize("name", READ_ONLY)
+def test_posting_the_delete_action_deletes_nothing(
+    superuser_client: Client, recorded_seed, name
+) -> None:
+    before = snapshot()
+    superuser_client.post(
+        f"/admin/articles/{name}/",
+        {
+            "action": "delete_selected",
+            "_selected_action": [str(row.pk) for row in READ_ONLY[name].objects.all()],
+            "post": "yes",
+        },
+    )
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/admin/review/statuschange/",
+        "/admin/review/commentversion/",
+        "/admin/review/correctionevent/",
+        "/admin/review/comment/",
+    ],
+)
+def test_the_review_histories_are_not_in_the_admin(superuser_client: Client, path: str) -> None:
+    assert superuser_client.get(path).status_code == 404
