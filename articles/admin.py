@@ -1,15 +1,67 @@
-"""The admin panel: sources, people and aliases; articles with read-only revisions."""
+"""The admin panel: sources, people and aliases; articles with read-only revisions.
+
+Edits of articles, sources and people (and their aliases) are written to the
+activity log; revisions and the log itself are shown, never changed."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
+from django.db import models, transaction
+from django.db.models import QuerySet
+from django.forms import BaseInlineFormSet, ModelForm
 from django.http import HttpRequest
 
 from articles.models import Activity, Article, Person, PersonAlias, Revision, Source
+from articles.services import AdminAction, admin_change_record
+
+
+def _inline_rows(formset: BaseInlineFormSet) -> dict[str, list[str]]:
+    """What a saved inline formset did, by row name."""
+    return {
+        "added": [str(obj) for obj in formset.new_objects],
+        "changed": [str(obj) for obj, _fields in formset.changed_objects],
+        "deleted": [str(obj) for obj in formset.deleted_objects],
+    }
+
+
+class ActivityLoggedAdmin(admin.ModelAdmin):
+    """Every add, change and delete made here is written to the activity log with the
+    fields changed (inline rows included), in the transaction of the change."""
+
+    def save_related(
+        self, request: HttpRequest, form: ModelForm, formsets: list[Any], change: bool
+    ) -> None:
+        super().save_related(request, form, formsets, change)  # saves the inlines too
+        related = {
+            formset.fk.remote_field.get_accessor_name(): _inline_rows(formset)
+            for formset in formsets
+        }
+        if change and not form.changed_data and not any(any(r.values()) for r in related.values()):
+            return  # saved as it was: nothing to log
+        admin_change_record(
+            actor=request.user,
+            obj=form.instance,
+            action=AdminAction.CHANGED if change else AdminAction.ADDED,
+            fields=form.changed_data,
+            related=related,
+        )
+
+    def delete_model(self, request: HttpRequest, obj: models.Model) -> None:
+        admin_change_record(actor=request.user, obj=obj, action=AdminAction.DELETED)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        """The "delete selected" action: one log entry per object, all or nothing."""
+        with transaction.atomic(using=queryset.db):
+            for obj in queryset:
+                admin_change_record(actor=request.user, obj=obj, action=AdminAction.DELETED)
+            super().delete_queryset(request, queryset)
 
 
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
+class SourceAdmin(ActivityLoggedAdmin):
     list_display = ["name", "kind", "website", "article_count"]
     list_filter = ["kind"]
     search_fields = ["name", "notes", "website"]
@@ -26,7 +78,7 @@ class PersonAliasInline(admin.TabularInline):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(ActivityLoggedAdmin):
     list_display = ["name", "title", "organisation", "alias_list", "wikidata_id"]
     list_filter = ["organisation", "title"]
     search_fields = ["name", "aliases__name", "organisation", "title", "wikidata_id"]
@@ -74,7 +126,7 @@ class RevisionInline(ReadOnlyAdminMixin, admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(ActivityLoggedAdmin):
     list_display = ["slug", "source", "first_published", "revision_count"]
     list_filter = ["source"]
     search_fields = ["slug", "canonical_url", "revisions__title"]

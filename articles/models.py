@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
+from typing import Any
 
+import pgtrigger
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -109,17 +112,66 @@ def content_sha256(*, title: str, standfirst: str, byline: str, body: str) -> st
 
 
 class AppendOnlyQuerySet(models.QuerySet):
-    """Rows of an append-only table: bulk updates and deletes raise."""
+    """Rows of an append-only table: updates and deletes in bulk raise."""
 
     def update(self, **kwargs: object) -> int:
         raise ImmutableRevisionError(f"{self.model.__name__} rows are immutable; add a new one.")
+
+    def bulk_update(self, objs: object, fields: object, batch_size: int | None = None) -> int:
+        raise ImmutableRevisionError(f"{self.model.__name__} rows are immutable; add a new one.")
+
+    def bulk_create(self, objs: Iterable[models.Model], *args: object, **kwargs: Any) -> list:
+        if kwargs.get("update_conflicts"):
+            raise ImmutableRevisionError(
+                f"{self.model.__name__} rows are immutable: no upsert over an existing row."
+            )
+        return super().bulk_create(objs, *args, **kwargs)
 
     def delete(self) -> tuple[int, dict[str, int]]:
         raise ImmutableRevisionError(f"{self.model.__name__} rows cannot be deleted.")
 
 
-class Revision(models.Model):
+def append_only_trigger() -> pgtrigger.Protect:
+    """On PostgreSQL the database itself refuses to UPDATE or DELETE the table's rows.
+
+    A row-level trigger: TRUNCATE (the test suite's flush) is not an UPDATE or DELETE.
+    """
+    return pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete)
+
+
+class AppendOnlyModel(models.Model):
+    """A row that is written once and never changed or deleted.
+
+    ``save()`` only ever INSERTs a new row (an instance that has a pk, as a stored row
+    has, raises rather than overwriting it); the manager's queryset refuses updates,
+    upserts and deletes;
+    each concrete model adds ``append_only_trigger()`` to its ``Meta.triggers``.
+    """
+
+    change_refused = "{model} rows are append-only."
+    delete_refused = "{model} rows cannot be deleted."
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        stored = not self._state.adding or self.pk is not None
+        if stored or kwargs.get("update_fields") or kwargs.get("force_update"):
+            raise ImmutableRevisionError(self.change_refused.format(model=type(self).__name__))
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        raise ImmutableRevisionError(self.delete_refused.format(model=type(self).__name__))
+
+
+class Revision(AppendOnlyModel):
     """One immutable version of an article's text. A change is a new revision."""
+
+    change_refused = "Revisions are immutable; record a new revision instead."
+    delete_refused = "Revisions are immutable and cannot be deleted."
 
     class Origin(models.TextChoices):
         IMPORTED = "imported", "Imported"
@@ -150,10 +202,9 @@ class Revision(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = AppendOnlyQuerySet.as_manager()
-
     class Meta:
         ordering = ["article", "number"]
+        triggers = [append_only_trigger()]
         constraints = [
             models.UniqueConstraint(fields=["article", "number"], name="unique_revision_number"),
             models.CheckConstraint(condition=Q(number__gte=1), name="revision_number_positive"),
@@ -163,14 +214,6 @@ class Revision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.article.slug} r{self.number}"
-
-    def save(self, *args: object, **kwargs: object) -> None:
-        if self.pk is not None or not self._state.adding:
-            raise ImmutableRevisionError("Revisions are immutable; record a new revision instead.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
-        raise ImmutableRevisionError("Revisions are immutable and cannot be deleted.")
 
     @property
     def paragraphs(self) -> list[str]:
@@ -217,8 +260,11 @@ class Analysis(models.Model):
         }
 
 
-class Activity(models.Model):
+class Activity(AppendOnlyModel):
     """Append-only log of every editorial action: who did what, when."""
+
+    change_refused = "The activity log is append-only."
+    delete_refused = "The activity log is append-only: entries are never deleted."
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -238,16 +284,10 @@ class Activity(models.Model):
     detail = models.JSONField(default=dict, blank=True)
     at = models.DateTimeField(auto_now_add=True, db_index=True)
 
-    objects = AppendOnlyQuerySet.as_manager()
-
     class Meta:
         ordering = ["-at", "-id"]
         verbose_name_plural = "activity"
+        triggers = [append_only_trigger()]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.verb}: {self.summary}"
-
-    def save(self, *args: object, **kwargs: object) -> None:
-        if not self._state.adding:
-            raise ImmutableRevisionError("The activity log is append-only.")
-        super().save(*args, **kwargs)

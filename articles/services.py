@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import slugify
@@ -238,3 +239,68 @@ def revisions_reanalyse(*, revisions: Iterable[Revision], batch_size: int = 32) 
     if batch:
         flush()
     return count
+
+
+class AdminAction(enum.StrEnum):
+    ADDED = "added"
+    CHANGED = "changed"
+    DELETED = "deleted"
+
+
+def _field_label(model: type[models.Model], name: str) -> str:
+    try:
+        field = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return name.replace("_", " ")
+    return str(getattr(field, "verbose_name", None) or name.replace("_", " "))
+
+
+def _rows_said(rows: dict[str, list[str]]) -> str:
+    """``{"added": ["Zelenskyy"], "deleted": ["Zelenskiy"]}`` -> "added Zelenskyy; deleted Zelenskiy"."""
+    return "; ".join(f"{what} {', '.join(names)}" for what, names in rows.items() if names)
+
+
+@transaction.atomic
+def admin_change_record(
+    *,
+    actor: AbstractBaseUser,
+    obj: models.Model,
+    action: AdminAction,
+    fields: Sequence[str] = (),
+    related: dict[str, dict[str, list[str]]] | None = None,
+) -> Activity:
+    """Write an edit made in the admin panel to the activity log: who, which object,
+    which fields (``related``: inline rows by relation name, e.g.
+    ``{"aliases": {"added": [...], "changed": [...], "deleted": [...]}}``).
+
+    Call it inside the transaction of the change; for a deletion, before deleting
+    (the log keeps the object's pk and name)."""
+    related = {name: rows for name, rows in (related or {}).items() if any(rows.values())}
+    model = type(obj)
+    labels = [_field_label(model, name) for name in fields]
+    labels += [
+        f"{_field_label(model, name)} ({_rows_said(rows)})" for name, rows in related.items()
+    ]
+    who = actor.get_full_name() or actor.get_username()  # type: ignore[attr-defined]
+    summary = f"{who} {action.value} the {model._meta.verbose_name} “{obj}”"
+    if labels:
+        summary += ": " + ", ".join(labels)
+    detail: dict[str, object] = {
+        "model": model._meta.label_lower,
+        "pk": obj.pk,
+        "name": str(obj),
+        "fields": [*fields, *related],
+    }
+    if related:
+        detail["related"] = related
+    article = obj if isinstance(obj, Article) and action is not AdminAction.DELETED else None
+    activity = Activity(
+        actor=actor,
+        verb=f"admin.{action.value}",
+        article=article,
+        summary=summary[:500],
+        detail=detail,
+    )
+    activity.full_clean()
+    activity.save()
+    return activity

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "template_partials",
+    "pgtrigger",  # append-only tables refused UPDATE/DELETE by the database on PostgreSQL
     "ninja",  # the API docs page from its own templates and static files, not a CDN
     "articles",
     "review",

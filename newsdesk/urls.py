@@ -17,7 +17,12 @@ api.add_router("", articles_api)
 api.add_router("", review_api)
 
 urlpatterns = [
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    # GET and POST only (Django's LoginView would take a PUT as a POST).
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(http_method_names=["get", "post", "options"]),
+        name="login",
+    ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("api/", api_urls()),

@@ -7,28 +7,26 @@ that the database can enforce.
 
 from __future__ import annotations
 
+import pgtrigger
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
-from articles.models import AppendOnlyQuerySet, Article, ImmutableRevisionError, Person, Revision
+from articles.models import (
+    AppendOnlyModel,
+    Article,
+    ImmutableRevisionError,
+    Person,
+    Revision,
+    append_only_trigger,
+)
 
 
-class AppendOnlyModel(models.Model):
-    """A row that is written once and never changed or deleted."""
+class CommentQuerySet(models.QuerySet):
+    """Comments may be reworded (each earlier wording kept), never deleted."""
 
-    objects = AppendOnlyQuerySet.as_manager()
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args: object, **kwargs: object) -> None:
-        if not self._state.adding:
-            raise ImmutableRevisionError(f"{type(self).__name__} rows are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
-        raise ImmutableRevisionError(f"{type(self).__name__} rows cannot be deleted.")
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise ImmutableRevisionError("Comments are never deleted.")
 
 
 class Annotation(models.Model):
@@ -128,6 +126,7 @@ class StatusChange(AppendOnlyModel):
         constraints = [
             models.CheckConstraint(condition=~Q(reason=""), name="status_change_reason_given")
         ]
+        triggers = [append_only_trigger()]
 
     def __str__(self) -> str:
         return f"{self.old_status} -> {self.new_status} on annotation #{self.annotation_id}"
@@ -144,9 +143,13 @@ class Comment(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     edited_at = models.DateTimeField(null=True, blank=True)
 
+    objects = CommentQuerySet.as_manager()
+
     class Meta:
         ordering = ["created_at", "id"]
         constraints = [models.CheckConstraint(condition=~Q(body=""), name="comment_not_empty")]
+        # Rewording updates the row (the earlier wording goes to CommentVersion first).
+        triggers = [pgtrigger.Protect(name="comment_never_deleted", operation=pgtrigger.Delete)]
 
     def __str__(self) -> str:
         return f"Comment #{self.pk} on annotation #{self.annotation_id}"
@@ -165,6 +168,7 @@ class CommentVersion(AppendOnlyModel):
 
     class Meta:
         ordering = ["written_at", "id"]
+        triggers = [append_only_trigger()]
 
     def __str__(self) -> str:
         return f"Earlier wording of comment #{self.comment_id}"
@@ -323,6 +327,7 @@ class CorrectionEvent(AppendOnlyModel):
 
     class Meta:
         ordering = ["at", "id"]
+        triggers = [append_only_trigger()]
 
     def __str__(self) -> str:
         return f"Correction #{self.correction_id}: {self.old_state or '-'} -> {self.new_state}"
