@@ -47,6 +47,9 @@ def test_production_settings_pass_the_deploy_checks() -> None:
         "SECURE_PROXY_SSL": "1",
     }
     env.pop("DATABASE_URL", None)
+    env.pop(
+        "DJANGO_ALLOW_ASYNC_UNSAFE", None
+    )  # set by the browser tests' conftest, not by a deployment
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
