@@ -8,7 +8,7 @@ from pydantic import ConfigDict, Field
 
 from articles import selectors
 from articles.models import Revision
-from newsdesk.api import ErrorOut
+from newsdesk.api import ErrorOut, require_perm
 
 router = Router(tags=["articles"])
 
@@ -59,12 +59,13 @@ class AnalysisOut(Schema):
 
 @router.get(
     "/revisions/{revision_id}/analysis",
-    response={200: AnalysisOut, 401: ErrorOut, 404: ErrorOut},
+    response={200: AnalysisOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
     url_name="revision-analysis",
     by_alias=True,
     summary="A revision's stored analysis",
 )
 def revision_analysis(request: HttpRequest, revision_id: int) -> dict[str, object]:
+    require_perm(request, "articles.view_article")
     revision = Revision.objects.select_related("article").filter(pk=revision_id).first()
     if revision is None:
         raise Http404(f"No revision with id {revision_id}.")

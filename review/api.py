@@ -82,7 +82,14 @@ class DiffOut(Schema):
 
 @router.get(
     "/articles/{slug}/diff",
-    response={200: DiffOut, 400: ErrorOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response={
+        200: DiffOut,
+        400: ErrorOut,
+        401: ErrorOut,
+        403: ErrorOut,
+        404: ErrorOut,
+        422: ErrorOut,
+    },
     url_name="article-diff",
     by_alias=True,
     exclude_unset=True,  # split/merged/typographic only where the diff has them
@@ -94,6 +101,7 @@ def article_diff(
     from_: int | None = Query(None, alias="from"),
     to: int | None = None,
 ) -> object:
+    require_perm(request, "articles.view_article")
     article = Article.objects.filter(slug=slug).first()
     if article is None:
         raise Http404(f"No article with slug {slug!r}.")

@@ -19,7 +19,14 @@ _EDITORIAL = [
 REVIEW_PERMISSIONS: dict[str, list[str]] = {
     EDITORS: _EDITORIAL,
     COPY_DESK: [*_EDITORIAL, "review.sign_off_correction"],
-    ADMINS: [*_EDITORIAL, "review.sign_off_correction", "review.moderate_annotation"],
+    ADMINS: [
+        *_EDITORIAL,
+        "review.sign_off_correction",
+        "review.moderate_annotation",
+        # Unlock a login locked by too many failures (django-axes' admin pages).
+        "axes.view_accessattempt",
+        "axes.delete_accessattempt",
+    ],
 }
 
 

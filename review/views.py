@@ -38,6 +38,7 @@ DESK_PER_PAGE = 50
 
 
 @require_GET
+@permission_required("articles.view_article", raise_exception=True)
 def desk(request: HttpRequest) -> HttpResponse:
     """The desk: articles newest first, with their open annotations and waiting corrections."""
     form = ArticleFilterForm(request.GET)
@@ -61,6 +62,7 @@ def desk(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@permission_required("articles.view_article", raise_exception=True)
 def article_read(request: HttpRequest, slug: str, number: int | None = None) -> HttpResponse:
     article = get_object_or_404(Article.objects.select_related("source"), slug=slug)
     picked = request.GET.get("r", "")
@@ -95,6 +97,7 @@ def article_read(request: HttpRequest, slug: str, number: int | None = None) -> 
 
 
 @require_GET
+@permission_required("articles.view_article", raise_exception=True)
 def article_compare(request: HttpRequest, slug: str) -> HttpResponse:
     article = get_object_or_404(Article.objects.select_related("source"), slug=slug)
     revisions = selectors.article_revisions(article)
@@ -300,10 +303,12 @@ def comment_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             return _done(request, back, "Comment edited; the earlier wording is kept.")
     status = 422 if request.method == "POST" else 200
+    # The revision the editor came from, kept through the form for "back".
+    revision = request.POST.get("revision") or request.GET.get("revision", "")
     return render(
         request,
         "review/comment_edit.html",
-        {"comment": comment, "form": form, "back": back},
+        {"comment": comment, "form": form, "back": back, "revision": revision},
         status=status,
     )
 

@@ -153,11 +153,17 @@ def test_compare_with_one_revision_explains_why(editor_client: Client, recorded_
     assert "only one revision" in visible_text(response.content.decode())
 
 
-def test_every_logged_in_role_can_read_and_compare(copydesk, admin_user, reader, slug: str) -> None:
-    for user in (copydesk, admin_user, reader):
+def test_every_newsroom_role_can_read_and_compare(copydesk, admin_user, slug: str) -> None:
+    for user in (copydesk, admin_user):
         client = client_for(user)
         assert client.get(f"/articles/{slug}/").status_code == 200
         assert client.get(f"/articles/{slug}/compare/").status_code == 200
+
+
+def test_a_user_in_no_group_cannot_read_or_compare(reader, slug: str) -> None:
+    client = client_for(reader)
+    assert client.get(f"/articles/{slug}/").status_code == 403
+    assert client.get(f"/articles/{slug}/compare/").status_code == 403
 
 
 def test_compare_page_query_count_is_constant(
