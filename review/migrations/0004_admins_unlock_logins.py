@@ -35,7 +35,7 @@ def revoke(apps: Apps, schema_editor: BaseDatabaseSchemaEditor) -> None:
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("review", "0002_review_role_permissions"),
+        ("review", "0003_histories_append_only_comments_never_deleted_in_database"),
         ("axes", "0010_accessattemptexpiration"),
     ]
 
