@@ -32,6 +32,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from articles.analysis import lexicon
 from articles.entities import Entities, Mention, strip_name
 
 if TYPE_CHECKING:
@@ -44,115 +45,32 @@ _CLAUSE = frozenset({"clause"})
 _CLAUSE_DOBJ = frozenset({"clause", "dobj"})
 
 REPORTING_VERBS: dict[str, frozenset[str]] = {
-    **{
-        lemma: _CLAUSE
-        for lemma in """
-        say tell claim insist add note state report maintain argue explain suggest predict
-        estimate write tweet post reply respond quip complain allege assert contend observe
-        remark recall agree hint indicate testify caution answer conclude disclose boast joke
-        lament mention reason repeat speculate signal announce declare reaffirm reiterate
-        retort counter concede admit acknowledge predict forecast brief inform assure remind
-        declare find show question recommend hear
-        """.split()
-    },
-    **{
-        lemma: _CLAUSE_DOBJ
-        for lemma in """
-        announce acknowledge admit emphasize emphasise stress underline note
-        underscore highlight confirm deny reveal pledge promise vow voice express denounce
-        condemn criticize criticise recount reiterate reaffirm reject dismiss demand propose
-        slam decry deplore rule dispute blame
-        """.split()
-    },
-    "warn": frozenset({"clause", "of", "against", "about"}),
-    "ask": frozenset({"clause", "for", "about"}),
-    "thank": frozenset({"for"}),
-    "call": frozenset({"for", "on"}),
-    "appeal": frozenset({"for", "to", "clause"}),
-    "plead": frozenset({"for", "clause"}),
-    "accuse": frozenset({"of", "clause"}),
-    "urge": frozenset({"clause", "dobj"}),
-    "point": frozenset({"clause"}),  # only with the particle "out"
-    "speak": frozenset({"about", "of"}),
-    "complain": frozenset({"clause", "about", "of"}),
+    lemma: frozenset(contents) for lemma, contents in lexicon.table("reporting_verbs").items()
 }
-_NEEDS_PARTICLE = {"point": "out", "rule": "out"}
-# A to-infinitive is content only after these ("vowed to fight"); elsewhere it is an
-# action ("agreed to buy", "declined to comment").
-_TO_CONTENT = frozenset(
-    """
-    claim promise pledge vow threaten urge ask tell warn appeal plead demand propose offer
-    order advise remind call
-    """.split()
-)
-# Verbs that report only when their clause is a full finite clause ("found that ...").
-_FINITE_ONLY = frozenset({"find", "show"})
-# These take an object as content only when it is something said ("rejected the claims").
-_SPEECH_OBJECT_ONLY = frozenset({"reject", "dismiss"})
-_SPEECH_OBJECTS = frozenset(
-    """
-    claim allegation accusation charge criticism report suggestion idea notion proposal
-    call demand request statement comment remark assertion argument characterization
-    characterisation description speculation rumour rumor account version
-    """.split()
-)
-# Clause-only verbs that still report with a person object ("told reporters that").
-_PERSON_OBJECT = frozenset(
-    "tell inform assure remind brief ask warn urge answer caution advise".split()
-)
-# Strong reporting verbs: a subjectless one coordinated inside another cue's clause
-# starts a report of its own ("denied that X and said Y").
-_STRONG_SAY = frozenset(
-    """
-    say tell add note insist argue deny warn stress claim acknowledge admit explain
-    emphasize emphasise call urge ask accuse demand appeal pledge promise vow
-    """.split()
-)
-_PLURAL_PRONOUNS = frozenset({"they", "them"})
-
-# Nouns that carry an attribution: "the assurance that ...", "X's claim that ...".
-NOUN_CUES = frozenset(
-    """
-    assurance assurances pledge pledges promise promises warning warnings claim claims
-    statement statements announcement announcements comment comments remark remarks
-    guarantee guarantees commitment commitments insistence admission acknowledgement
-    acknowledgment allegation allegations accusation accusations assertion declaration
-    denial suggestion prediction vow vows threat threats demand demands call appeal plea
-    request argument message reassurance insistence confirmation
-    """.split()
-)
-# Light verbs whose object noun is the cue: "gave ... the assurance that".
-LIGHT_VERBS = frozenset(
-    "give offer provide make issue deliver extend send repeat renew reiterate".split()
-)
-# A possessor of these nouns is the speaker: "His discussions ... emphasized".
-_SPEECH_EVENT_NOUNS = frozenset(
-    """
-    discussion discussions talk talks remark remarks comment comments statement statements
-    speech address message letter post tweet testimony interview words note meeting meetings
-    conversation conversations call
-    """.split()
-)
-_CONTROL_OBJECT_VERBS = frozenset(
-    "prompt lead urge ask force encourage push press persuade convince cause spur get".split()
-)
-_PERSON_PRONOUNS = frozenset({"he", "she", "him", "her", "his", "hers"})
-# Words opening an open question: "could not say when ...", "will show whether ...".
-_WH_WORDS = frozenset("when whether if how what why who where which".split())
-# Subjects of "heard that": a court hears evidence, the speaker is not named.
-_HEARERS = frozenset("court jury jurors tribunal inquiry inquest hearing trial panel".split())
-# A cue under these is not reported ("declined to say whether ...").
-_REFUSALS = frozenset("decline refuse".split())
+_NEEDS_PARTICLE = {
+    lemma: particle for lemma, (particle,) in lexicon.table("reporting_verb_particles").items()
+}
+_TO_CONTENT = lexicon.words("to_infinitive_verbs")
+_FINITE_ONLY = lexicon.words("finite_clause_verbs")
+_SPEECH_OBJECT_ONLY = lexicon.words("speech_object_verbs")
+_SPEECH_OBJECTS = lexicon.words("speech_objects")
+_PERSON_OBJECT = lexicon.words("person_object_verbs")
+_STRONG_SAY = lexicon.words("strong_reporting_verbs")
+_PLURAL_PRONOUNS = lexicon.words("plural_pronouns")
+NOUN_CUES = lexicon.words("noun_cues")
+LIGHT_VERBS = lexicon.words("light_verbs")
+_SPEECH_EVENT_NOUNS = lexicon.words("speech_event_nouns")
+_CONTROL_OBJECT_VERBS = lexicon.words("control_object_verbs")
+_PERSON_PRONOUNS = lexicon.words("person_pronouns")
+_WH_WORDS = lexicon.words("wh_words")
+_HEARERS = lexicon.words("hearers")
+_REFUSALS = lexicon.words("refusal_verbs")
 # "the 39-year-old said": a definite description that refers back like a pronoun.
 _AGE_NOUN = re.compile(r"^the \d+-year-old$", re.IGNORECASE)
-# Fronted adverbial words the parser makes a subject's modifier ("Outside court, a
-# spokesperson ... said"): the apposition is the speaker.
-_FRONTED_PLACE = frozenset("outside inside after before later earlier".split())
-_RELATIVE = frozenset({"who", "that", "which", "whom"})
+_FRONTED_PLACE = lexicon.words("fronted_place_words")
+_RELATIVE = lexicon.words("relative_words")
 _CONTINUATION = re.compile(
-    r"^(in particular|particularly|specifically|notably|especially|for example|for instance|"
-    r"in addition|additionally|moreover|furthermore|likewise|similarly|indeed|in fact|"
-    r"above all|crucially|what'?s more|what is more|besides|also|(?:he|she|they|it) also)\b",
+    "^(" + "|".join(re.escape(term) for term in lexicon.terms("continuations")) + r")\b",
     re.IGNORECASE,
 )
 _OPEN_QUOTES = '“"«'

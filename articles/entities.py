@@ -15,6 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from articles.analysis import lexicon
+
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
@@ -23,121 +25,36 @@ NAME_LABELS = frozenset(
     {"PERSON", "GPE", "LOC", "ORG", "NORP", "FAC", "PRODUCT", "EVENT", "WORK_OF_ART", "LANGUAGE"}
 )
 
-DEMONYMS = frozenset(
-    """
-    afghan african albanian algerian american angolan arab arabian argentine argentinian
-    armenian asian australian austrian azerbaijani bahraini bangladeshi belarusian belgian
-    bolivian bosnian brazilian british bulgarian burmese cambodian cameroonian canadian
-    chadian chilean chinese colombian congolese croatian cuban cypriot czech danish dutch
-    ecuadorian egyptian emirati english eritrean estonian ethiopian european filipino finnish
-    french georgian german ghanaian greek guatemalan haitian honduran hungarian icelandic
-    indian indonesian iranian iraqi irish israeli italian ivorian jamaican japanese jordanian
-    kazakh kenyan korean kosovar kurdish kuwaiti kyrgyz laotian latvian lebanese libyan
-    lithuanian macedonian malaysian malian maltese mexican moldovan mongolian montenegrin
-    moroccan mozambican namibian nepali nepalese nicaraguan nigerian nigerien norwegian omani
-    pakistani palestinian panamanian paraguayan persian peruvian polish portuguese qatari
-    romanian russian rwandan saudi scottish senegalese serbian sierra singaporean slovak
-    slovenian somali sudanese spanish swedish swiss syrian taiwanese tajik tanzanian thai
-    tibetan tunisian turkish turkmen ugandan ukrainian uruguayan uzbek venezuelan vietnamese
-    welsh yemeni zambian zimbabwean western soviet
-    """.split()
-)
+DEMONYMS = lexicon.words("demonyms")
 _DEMONYM_SUFFIX = re.compile(r"(ians?|eans?|ese|ish)$")
 
-TITLES = frozenset(
-    """
-    mr mr. mrs mrs. ms ms. dr dr. prof prof. sir dame lord lady president vice prime
-    minister secretary senator sen. sen rep rep. representative governor gov. gov mayor
-    chancellor king queen prince princess pope general gen. gen colonel col. captain capt.
-    lieutenant sergeant admiral commander chief judge justice ambassador envoy spokesman
-    spokeswoman spokesperson premier sheikh emir ayatollah cardinal bishop rabbi imam
-    chairman chairwoman chair ceo director deputy
-    """.split()
-)
+TITLES = lexicon.words("titles")
 
 # Lowercase role nouns before a name make it a person ("Villa boss Unai Emery").
-ROLE_NOUNS = frozenset(
-    """
-    boss manager coach striker captain defender midfielder goalkeeper forward winger
-    executive chief head founder owner chairman chairwoman economist analyst strategist
-    lawyer attorney prosecutor official leader professor scientist researcher author expert
-    adviser advisor aide negotiator envoy commissioner lawmaker congressman congresswoman
-    councillor legislator diplomat spokesman spokeswoman spokesperson correspondent editor
-    reporter activist candidate doctor nurse teacher engineer vendor resident student
-    farmer forecaster historian campaigner pundit referee prop fly-half
-    """.split()
-)
+ROLE_NOUNS = lexicon.words("role_nouns")
 # The last word of a name that makes it a facility ("Edinburgh Airport") or an
 # organisation ("Network Rail", "Apex Advisory"), whatever the model said.
-_FACILITY_HEADS = frozenset("airport stadium station arena hospital bridge".split())
-_ORG_HEADS = frozenset(
-    """
-    authority trust foundation federation networks rail advisory associates partners
-    council board agency commission ministry department office institute university
-    airlines airways group bank police
-    """.split()
-)
+_FACILITY_HEADS = lexicon.words("facility_heads")
+_ORG_HEADS = lexicon.words("org_heads")
 # Lowercase organisation nouns before a name make it an organisation ("agency AFAD").
-ORG_NOUNS = frozenset(
-    """
-    company firm group carrier airline bank lender insurer agency regulator union party club
-    team maker manufacturer retailer giant startup start-up broadcaster newspaper watchdog
-    operator developer producer conglomerate automaker carmaker chipmaker miner supermarket
-    """.split()
-)
+ORG_NOUNS = lexicon.words("org_nouns")
 # Words that mark a proper-noun run as an organisation, not a person.
-_ORG_WORDS = frozenset(
-    """
-    airlines airways bank group council ministry agency union party university institute court
-    police inc corp ltd plc company association organisation organization office department
-    commission committee fund board service times post news press tv network league club
-    """.split()
-)
-_SAY_LEMMAS = frozenset(
-    "say tell add write ask warn note insist explain argue admit testify claim".split()
-)
-CURRENCIES = frozenset(
-    """
-    euro euros pound pounds sterling dollar dollars yen yuan renminbi rupee rupees rouble
-    roubles ruble rubles franc francs peso pesos reais rand won lira liras dinar dinars dirham
-    dirhams riyal riyals shekel shekels sol soles naira shilling shillings krona kronor krone
-    kroner zloty zlotys forint baht ringgit dong hryvnia hryvnias
-    """.split()
-)
-_SCALES = frozenset("thousand million billion trillion bn m mn".split())
+_ORG_WORDS = lexicon.words("org_words")
+_SAY_LEMMAS = lexicon.words("speaking_verbs")
+CURRENCIES = lexicon.words("currencies")
+_SCALES = lexicon.words("scales")
 _NUMERIC_LABELS = frozenset({"CARDINAL", "QUANTITY", "MONEY", "PERCENT"})
 
 # Prepositions after which a name is almost surely a place.
-_LOCATIVE_PREPS = frozenset(
-    {
-        "in",
-        "at",
-        "near",
-        "into",
-        "across",
-        "throughout",
-        "inside",
-        "outside",
-        "around",
-        "within",
-        "between",
-    }
-)
+_LOCATIVE_PREPS = lexicon.words("locative_prepositions")
 # A name modifying one of these is a place ("the Málaga coast", "Kharkiv region").
-_PLACE_NOUNS = frozenset(
-    "province region coast city town village county district capital port suburb".split()
-)
+_PLACE_NOUNS = lexicon.words("place_nouns")
 # A name modifying one of these is an organisation ("the RIA news agency").
-_MEDIA_NOUNS = frozenset("agency site website channel newspaper broadcaster outlet".split())
-_CURRENCY_SIGNS = frozenset("$ € £ ¥ US$ A$ C$".split())
+_MEDIA_NOUNS = lexicon.words("media_nouns")
+_CURRENCY_SIGNS = lexicon.words("currency_signs")
 # "to X" / "from X" is a place after these heads.
-_MOTION_HEADS = frozenset(
-    """
-    visit trip travel journey return flight go come fly arrive move flee head drive
-    deploy send evacuate relocate road route way mission tour delegation
-    """.split()
-)
-_LEADING_DROP = frozenset({"the", "a", "an"})
+_MOTION_HEADS = lexicon.words("motion_heads")
+_LEADING_DROP = lexicon.words("determiners")
 _POSSESSIVE = frozenset({"'s", "’s", "'", "’"})
 
 
@@ -281,7 +198,7 @@ def _context_vote(doc: Doc, mention: Mention) -> tuple[str, int]:
     return mention.label, 1
 
 
-_TITLE_HEADS = {"secretary", "minister", "undersecretary", "commissioner", "chancellor"}
+_TITLE_HEADS = lexicon.words("title_heads")
 
 
 def _is_title_portfolio(doc: Doc, start: int, end: int) -> bool:
@@ -302,7 +219,7 @@ def _is_role(token: Token) -> bool:
     return lower.rstrip(".") in TITLES or lower in ROLE_NOUNS
 
 
-_NAME_PARTICLES = frozenset("de del della der den di du da dos van von la le bin al el ter".split())
+_NAME_PARTICLES = lexicon.words("name_particles")
 
 
 def _name_like(doc: Doc, start: int, end: int) -> bool:

@@ -1,0 +1,1 @@
+"""Text in, plain data out: sentences, entities and attributions of an article."""
