@@ -13,7 +13,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import slugify
 
-from articles import nlp
+from articles import analysis as nlp
 from articles.ingest import CaptureDraft
 from articles.models import Activity, Analysis, Article, Revision, Source, content_sha256
 from articles.selectors import known_names

@@ -17,7 +17,7 @@ from django.http import Http404
 from django.utils import formats, timezone
 from django.utils.safestring import SafeString, mark_safe
 
-from articles import nlp
+from articles import analysis as nlp
 from articles.models import Analysis, Article, Person, Revision
 from articles.roles import ADMINS, COPY_DESK, EDITORS
 from articles.selectors import latest_analyses_for, latest_analysis_for

