@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+
+if TYPE_CHECKING:
+    from articles.analysis import types as analysis_types
 
 
 class ImmutableRevisionError(Exception):
@@ -209,7 +213,7 @@ class Analysis(models.Model):
     def __str__(self) -> str:
         return f"Analysis of {self.revision} ({self.model} v{self.pipeline_version})"
 
-    def as_dict(self) -> dict[str, list[dict[str, object]]]:
+    def as_dict(self) -> analysis_types.Analysis:
         return {
             "sentences": self.sentences,
             "entities": self.entities,
