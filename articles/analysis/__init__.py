@@ -9,7 +9,8 @@ The public edge of the NLP package::
 
 Results are plain ``TypedDict`` data (:mod:`articles.analysis.types`) with
 character offsets into the analysed text. Only :mod:`articles.analysis.pipeline`
-touches spaCy; the rules live in ``entities``, ``speakers``, ``coref``,
+touches spaCy (a text over its ``max_length`` goes through in ``chunks``); the
+rules live in ``entities``, ``quotes``, ``cues``, ``speakers``, ``coref``,
 ``content``, ``rules`` and ``flags``, their word lists in ``lexicon/``.
 ``PIPELINE_VERSION`` names the rules' behaviour: stored analyses are keyed by
 it (and the model), so it changes whenever an analysis of the same text may.
