@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import hashlib
-from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-if TYPE_CHECKING:
-    from articles.analysis import types as analysis_types
+from articles.analysis import types as analysis_types
 
 
 class ImmutableRevisionError(Exception):
