@@ -494,6 +494,32 @@ def _read_header(lines: list[str], *, tz: tzinfo | None) -> _Header:
     or dateline, the title is the first line of four words or more.
     """
     header = _Header()
+    kept, markers = _scan_header(lines, header, tz=tz)
+    if not kept:
+        return header
+    first_marker = next((pos for pos, i in enumerate(kept) if i in markers), None)
+    above = kept[:first_marker] if first_marker is not None else list(kept)
+    _read_title(header, lines, above, under_marker=first_marker is not None)
+    _read_markers(header, markers)
+    # Lines after the byline/dateline and before the text: a standfirst, else furniture.
+    above_set = set(above)
+    after = [i for i in kept if i not in markers and i not in above_set]
+    for i in after:
+        if not header.standfirst and _words(lines[i]) >= 5:
+            header.standfirst = lines[i]
+        else:
+            header.dropped.append(i)
+    return header
+
+
+def _scan_header(
+    lines: list[str], header: _Header, *, tz: tzinfo | None
+) -> tuple[list[int], dict[int, dict[str, Any]]]:
+    """Walk the header lines to the first line of the text (``header.end``).
+
+    Returns the header lines that are not furniture and the bylines/datelines
+    among them (by line index); furniture goes to ``header.dropped``.
+    """
     content = [i for i, line in enumerate(lines) if line]
     kept: list[int] = []  # header lines that are not furniture
     markers: dict[int, dict[str, Any]] = {}
@@ -530,25 +556,35 @@ def _read_header(lines: list[str], *, tz: tzinfo | None) -> _Header:
             _marker(lines[j], "", tz=tz, names=False) and not _is_footer(lines[j], tz=tz)
             for j in content[n + 1 : n + 4]
         ):
-            while i - 1 in kept and i - 1 not in markers and line[:1].islower():
-                i, line = i - 1, lines[i - 1]  # the sentence began on the line above
-                kept.remove(i)
-            header.end = i
+            header.end = _sentence_start(lines, i, kept, markers)
             break
         kept.append(i)
         seen_headline = seen_headline or _is_headline(line)
+    return kept, markers
 
-    if not kept:
-        return header
-    first_marker = next((pos for pos, i in enumerate(kept) if i in markers), None)
-    above = kept[:first_marker] if first_marker is not None else list(kept)
+
+def _sentence_start(
+    lines: list[str], i: int, kept: list[int], markers: dict[int, dict[str, Any]]
+) -> int:
+    """The line where the sentence on line ``i`` began: header lines just above
+    that it continues (it starts in lower case) are taken out of ``kept``."""
+    line = lines[i]
+    while i - 1 in kept and i - 1 not in markers and line[:1].islower():
+        i, line = i - 1, lines[i - 1]  # the sentence began on the line above
+        kept.remove(i)
+    return i
+
+
+def _read_title(header: _Header, lines: list[str], above: list[int], *, under_marker: bool) -> None:
+    """The title (and a standfirst) among the header lines above the first
+    byline or dateline (``under_marker``), else the first line of four words."""
     # A repeated title counts once.
     deduped: list[int] = []
     for i in above:
         if deduped and lines[deduped[-1]] == lines[i]:
             continue
         deduped.append(i)
-    if first_marker is not None and deduped:
+    if under_marker and deduped:
         title_at = len(deduped) - 1
         if title_at >= 1 and _is_standfirst_line(lines[deduped[-1]]):
             candidate = lines[deduped[-2]]
@@ -565,6 +601,10 @@ def _read_header(lines: list[str], *, tz: tzinfo | None) -> _Header:
             header.standfirst = lines[rest_above[0]]
             rest_above = rest_above[1:]
         header.dropped.extend(i for i in rest_above if lines[i] != header.standfirst)
+
+
+def _read_markers(header: _Header, markers: dict[int, dict[str, Any]]) -> None:
+    """The byline and stated times of the header: the first of each wins."""
     for marker in markers.values():
         if "byline" in marker and not header.byline:
             header.byline = _clean_byline(marker["byline"])
@@ -572,15 +612,6 @@ def _read_header(lines: list[str], *, tz: tzinfo | None) -> _Header:
             header.published = marker["published"]
         if "updated" in marker and header.updated is None:
             header.updated = marker["updated"]
-    # Lines after the byline/dateline and before the text: a standfirst, else furniture.
-    above_set = set(above)
-    after = [i for i in kept if i not in markers and i not in above_set]
-    for i in after:
-        if not header.standfirst and _words(lines[i]) >= 5:
-            header.standfirst = lines[i]
-        else:
-            header.dropped.append(i)
-    return header
 
 
 def _ends_header(line: str) -> bool:
@@ -672,44 +703,10 @@ def parse_capture(text: str, *, tz: tzinfo | None = None) -> CaptureDraft:
         return parse_html(text, tz=tz)
     raw_lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     lines = [_clean(raw) for raw in raw_lines]
-    canonical = ""
-    for i, line in enumerate(lines):
-        if not line:
-            continue
-        if m := _URL_RE.match(line):
-            canonical, lines[i] = m["url"], ""
-        break
+    canonical = _take_canonical_url(lines)
     header = _read_header(lines, tz=tz)
-    boilerplate = set(header.dropped)
-    credited = ""
-    updated = header.updated
-    kept: list[str] = []
-    mode = ""  # "links": skipping a list of headlines; "tail": the page's trailing matter
-    for i in range(header.end, len(lines)):
-        line = lines[i]
-        if not line:
-            kept.append("")
-            if mode == "links" and kept[-2:] == ["", ""]:
-                mode = ""
-            continue
-        if m := _SOURCE_RE.match(line):
-            credited = credited or m["name"].strip()
-            boilerplate.add(i)
-            continue
-        if (m := _UPDATED_RE.match(line)) and (when := parse_stated_time(m["rest"], tz=tz)):
-            updated = when
-            boilerplate.add(i)
-            continue
-        kind = furniture_kind(line) or ("line" if _RELATIVE_TIME_RE.match(line) else None)
-        if kind in ("links", "tail"):
-            mode = kind if mode != "tail" else mode
-        if kind or mode == "tail" or (mode == "links" and not _is_prose(line)):
-            boilerplate.add(i)
-            continue
-        mode = ""
-        kept.append(line)
-
-    paragraphs = _paragraphs(kept)
+    body = _read_body(lines, header, tz=tz)
+    paragraphs = _paragraphs(body.kept)
     while paragraphs and (
         not _is_prose(paragraphs[-1]) or _is_author_bio(paragraphs[-1], header.byline)
     ):
@@ -717,6 +714,7 @@ def parse_capture(text: str, *, tz: tzinfo | None = None) -> CaptureDraft:
     standfirst = header.standfirst
     if not standfirst and len(paragraphs) >= 2 and _is_standfirst(paragraphs[0]):
         standfirst = paragraphs.pop(0)
+    credited = body.credited
     if not credited and paragraphs and (m := _DATELINE_AGENCY_RE.match(paragraphs[0])):
         credited = m["agency"]
     title = header.title
@@ -728,11 +726,64 @@ def parse_capture(text: str, *, tz: tzinfo | None = None) -> CaptureDraft:
         standfirst=standfirst,
         byline=header.byline,
         published=header.published,
-        last_updated=updated,
+        last_updated=body.updated,
         credited_source=credited,
         canonical_url=canonical,
-        boilerplate_lines=tuple(raw_lines[i].strip() for i in sorted(boilerplate)),
+        boilerplate_lines=tuple(raw_lines[i].strip() for i in sorted(body.boilerplate)),
     )
+
+
+def _take_canonical_url(lines: list[str]) -> str:
+    """The page's address when it is the first line, taken out of ``lines``."""
+    for i, line in enumerate(lines):
+        if not line:
+            continue
+        if m := _URL_RE.match(line):
+            lines[i] = ""
+            return m["url"]
+        break
+    return ""
+
+
+@dataclass
+class _Body:
+    """The lines of the article text, and what the lines among them said."""
+
+    kept: list[str]
+    boilerplate: set[int]  # indices of the lines left out, header lines too
+    credited: str  # "Source: ..."
+    updated: datetime | None  # "Last Updated: ...", else the header's
+
+
+def _read_body(lines: list[str], header: _Header, *, tz: tzinfo | None) -> _Body:
+    """The lines from ``header.end`` on without furniture, headline lists and the
+    page's trailing matter; "Source:" and "Last Updated:" lines are read."""
+    body = _Body(kept=[], boilerplate=set(header.dropped), credited="", updated=header.updated)
+    mode = ""  # "links": skipping a list of headlines; "tail": the page's trailing matter
+    for i in range(header.end, len(lines)):
+        line = lines[i]
+        if not line:
+            body.kept.append("")
+            if mode == "links" and body.kept[-2:] == ["", ""]:
+                mode = ""
+            continue
+        if m := _SOURCE_RE.match(line):
+            body.credited = body.credited or m["name"].strip()
+            body.boilerplate.add(i)
+            continue
+        if (m := _UPDATED_RE.match(line)) and (when := parse_stated_time(m["rest"], tz=tz)):
+            body.updated = when
+            body.boilerplate.add(i)
+            continue
+        kind = furniture_kind(line) or ("line" if _RELATIVE_TIME_RE.match(line) else None)
+        if kind in ("links", "tail"):
+            mode = kind if mode != "tail" else mode
+        if kind or mode == "tail" or (mode == "links" and not _is_prose(line)):
+            body.boilerplate.add(i)
+            continue
+        mode = ""
+        body.kept.append(line)
+    return body
 
 
 def _is_standfirst(paragraph: str) -> bool:

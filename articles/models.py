@@ -11,6 +11,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from articles.analysis import types as analysis_types
+
 
 class ImmutableRevisionError(Exception):
     """Raised on any attempt to change or delete a recorded revision."""
@@ -252,7 +254,7 @@ class Analysis(models.Model):
     def __str__(self) -> str:
         return f"Analysis of {self.revision} ({self.model} v{self.pipeline_version})"
 
-    def as_dict(self) -> dict[str, list[dict[str, object]]]:
+    def as_dict(self) -> analysis_types.Analysis:
         return {
             "sentences": self.sentences,
             "entities": self.entities,

@@ -6,9 +6,9 @@ from collections.abc import Iterable
 
 from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
 
-from articles import nlp
+from articles import analysis as nlp
+from articles.analysis import KnownName
 from articles.models import Analysis, Article, Person, Revision, Source
-from articles.nlp import KnownName
 
 
 def article_list(*, query: str = "", source_slug: str = "") -> QuerySet[Article]:

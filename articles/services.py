@@ -14,7 +14,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import slugify
 
-from articles import nlp
+from articles import analysis as nlp
 from articles.ingest import CaptureDraft
 from articles.models import Activity, Analysis, Article, Revision, Source, content_sha256
 from articles.selectors import known_names
@@ -107,7 +107,7 @@ def article_match(*, draft: CaptureDraft, source: Source | None) -> Article | No
     return None
 
 
-def analysis_store(*, revision: Revision, analysis: dict[str, list[dict[str, object]]]) -> Analysis:
+def analysis_store(*, revision: Revision, analysis: nlp.Analysis) -> Analysis:
     """Store an analysis of a revision for the current pipeline version."""
     row, _ = Analysis.objects.update_or_create(
         revision=revision,
@@ -132,7 +132,7 @@ def revision_record(
     origin: Revision.Origin = Revision.Origin.IMPORTED,
     filename: str = "",
     captured_at: datetime | None = None,
-    analysis: dict[str, list[dict[str, object]]] | None = None,
+    analysis: nlp.Analysis | None = None,
     article: Article | None = None,
     note: str = "",
 ) -> RecordResult:
@@ -199,7 +199,7 @@ def revision_record(
 
 def drafts_analyse(
     drafts: Sequence[CaptureDraft],
-) -> list[dict[str, list[dict[str, object]]] | None]:
+) -> list[nlp.Analysis | None]:
     """Analyse, in one batched spaCy pass, the drafts whose content is not on record.
 
     A draft identical to a stored revision gets None: recording it usually
@@ -211,7 +211,7 @@ def drafts_analyse(
     )
     fresh = [i for i, content_hash in enumerate(hashes) if content_hash not in on_record]
     analysed = nlp.analyse_texts([drafts[i].body for i in fresh], known=known_names())
-    results: list[dict[str, list[dict[str, object]]] | None] = [None] * len(drafts)
+    results: list[nlp.Analysis | None] = [None] * len(drafts)
     for index, analysis in zip(fresh, analysed, strict=True):
         results[index] = analysis
     return results

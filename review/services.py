@@ -21,7 +21,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import nlp
+from articles import analysis as nlp
 from articles import services as record
 from articles.ingest import CaptureDraft
 from articles.models import Activity, Article, Person, Revision

@@ -174,7 +174,7 @@ def _analyse_each_text_once(monkeypatch: pytest.MonkeyPatch) -> None:
     Recording the seed in many tests would otherwise run spaCy on the same text
     every time; each caller still gets its own copy of the real result.
     """
-    from articles import nlp
+    from articles import analysis as nlp
 
     real = _REAL_ANALYSE_TEXT.setdefault("fn", nlp.analyse_text)
 

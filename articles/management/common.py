@@ -8,7 +8,7 @@ from pathlib import Path
 from django.core.management.base import CommandError
 from django.db import DatabaseError
 
-from articles.nlp import KnownName
+from articles.analysis import KnownName
 
 
 def registry() -> tuple[KnownName, ...]:

@@ -27,7 +27,7 @@ from typing import Any
 
 import pytest
 
-from articles.nlp import analyse_texts
+from articles.analysis import analyse_texts
 
 from .corpus import Corpus
 

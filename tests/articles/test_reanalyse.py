@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
-from articles import nlp
+from articles import analysis as nlp
 from articles.models import Analysis
 
 

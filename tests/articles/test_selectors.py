@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from articles import nlp
+from articles import analysis as nlp
 from articles.models import Analysis
 from articles.selectors import latest_analyses_for, latest_analysis_for
 

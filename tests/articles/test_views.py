@@ -239,3 +239,59 @@ def test_desk_search_shows_each_article_revision_count_once(
     html = editor_client.get("/", {"q": "Blinken"}).content.decode()
     counts = re.findall(r'<td class="num">(\d+)</td>', html)
     assert counts == ["3"]
+
+
+def test_a_body_longer_than_the_model_accepts_is_recorded_in_full(
+    editor_client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """spaCy refuses a text over its max_length (E088, an HTTP 500 here before): the
+    body is analysed in chunks. The limit is lowered so that the capture stays small."""
+    from articles.analysis import pipeline
+
+    monkeypatch.setattr(pipeline.get_nlp(), "max_length", 2_000)
+    body = "\n\n".join(
+        f"The bridge on route {n} will reopen in spring, the council said on Tuesday."
+        for n in range(1, 61)
+    )
+    response = editor_client.post("/import/", {"text": f"Bridges to reopen\n\n{body}"})
+    assert response.status_code == 302
+    revision = Revision.objects.get()
+    assert len(revision.body) > 2 * 2_000
+    analysis = revision.analyses.get()
+    assert revision.body[analysis.sentences[-1]["start"] :].startswith("The bridge on route 60")
+    said = [a for a in analysis.attributions if a["cue"]["text"] == "said"]
+    assert len(said) == 60
+    assert all(revision.body[a["cue"]["start"] : a["cue"]["end"]] == "said" for a in said)
+
+
+@pytest.mark.slow
+def test_a_capture_of_a_million_characters_is_recorded_and_analysed_in_full(
+    editor_client: Client,
+) -> None:
+    """The real size: a 1.05 MB capture (under the 2 MB limit) whose body is over
+    spaCy's 1,000,000 characters; about two minutes of parsing."""
+    from articles.analysis import pipeline
+
+    paragraphs = [
+        p.strip()
+        for path in sorted((SEED_PATH.parent / "news").glob("*.txt"))
+        for p in path.read_text(encoding="utf-8").split("\n\n")[1:]
+        if len(p.split()) > 8
+    ]
+    body: list[str] = []
+    size = 0
+    while size <= pipeline.get_nlp().max_length:
+        body.append(paragraphs[len(body) % len(paragraphs)])
+        size += len(body[-1]) + 2
+    capture = "A very long report\n\n" + "\n\n".join(body)
+    assert len(capture.encode("utf-8")) < 2 * 1024 * 1024
+    response = editor_client.post("/import/", {"text": capture})
+    assert response.status_code == 302
+    revision = Revision.objects.get()
+    assert len(revision.body) > pipeline.get_nlp().max_length
+    analysis = revision.analyses.get()
+    assert analysis.sentences[-1]["end"] == len(revision.body.rstrip())
+    assert all(revision.body[e["start"] : e["end"]] == e["text"] for e in analysis.entities)
+    cues = [a["cue"] for a in analysis.attributions]
+    assert all(revision.body[c["start"] : c["end"]] == c["text"] for c in cues)
+    assert max(c["start"] for c in cues) > len(revision.body) - 10_000

@@ -41,7 +41,7 @@ def load_expected(corpus: Path, case: str) -> dict[str, Any]:
 
 def load_diffs(corpus: Path, cases: list[str]) -> dict[str, Diff]:
     """Every pair's ``newsdesk.diff/1`` object, all texts analysed in one batch."""
-    from articles.nlp import analyse_texts
+    from articles.analysis import analyse_texts
 
     texts: list[str] = []
     for case in cases:

@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.urls import resolve
 
-from articles import nlp
+from articles import analysis as nlp
 from articles.ingest import CaptureDraft, read_capture
 from articles.models import Activity, Revision
 from articles.roles import ADMINS, COPY_DESK, EDITORS

@@ -29,7 +29,7 @@ class Command(BaseCommand):
         parser.add_argument("--batch-size", type=int, default=32)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from articles.nlp import analyse_texts, model_name
+        from articles.analysis import analyse_texts, model_name
 
         paths: list[str] = options["paths"]
         texts = [read_article_text(path, raw=options["raw"]) for path in paths]

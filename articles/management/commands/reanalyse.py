@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from articles import nlp
+from articles import analysis as nlp
 from articles.models import Analysis, Revision
 from articles.services import revisions_reanalyse
 

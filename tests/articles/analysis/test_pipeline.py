@@ -1,4 +1,4 @@
-"""Tests for articles.nlp: loading, plain-data results, sentences and entities."""
+"""Tests for articles.analysis: loading, plain-data results, sentences and entities."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from articles import nlp
-from articles.nlp import KnownName, analyse_text, analyse_texts
+from articles.analysis import KnownName, analyse_text, analyse_texts
+from articles.analysis import pipeline as nlp
 from tests.conftest import GOLD_PATH as GOLD
 from tests.conftest import seed_body
 

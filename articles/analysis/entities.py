@@ -1,143 +1,64 @@
-"""Sentence spans and entity post-processing over a parsed spaCy ``Doc``.
+"""Entity post-processing over a parsed spaCy ``Doc``.
 
-Analysis internals: takes spaCy objects from :mod:`articles.nlp`, returns plain
-offsets. The post-pass makes labels consistent across an article (one label
-per name), applies the People / Sources registry, fixes nationality adjectives
-to NORP and finds unlabelled repeats of names already known to be people.
-Every pass is linear in the number of tokens.
+Analysis internals: takes the parse from :mod:`articles.analysis.pipeline`,
+returns mentions with plain offsets. The passes (``PASSES``, in the order they
+run) apply the People / Sources registry, fix nationality adjectives to NORP,
+find amounts, organisations and people the model missed, find unlabelled
+repeats of names already known to be people, and make labels consistent
+across an article (one label per name). Every pass is linear in the number
+of tokens.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from articles.analysis import lexicon
+
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
+
+    from articles.analysis.types import Entity
 
 # Labels that name things; consistency voting only happens between these.
 NAME_LABELS = frozenset(
     {"PERSON", "GPE", "LOC", "ORG", "NORP", "FAC", "PRODUCT", "EVENT", "WORK_OF_ART", "LANGUAGE"}
 )
 
-DEMONYMS = frozenset(
-    """
-    afghan african albanian algerian american angolan arab arabian argentine argentinian
-    armenian asian australian austrian azerbaijani bahraini bangladeshi belarusian belgian
-    bolivian bosnian brazilian british bulgarian burmese cambodian cameroonian canadian
-    chadian chilean chinese colombian congolese croatian cuban cypriot czech danish dutch
-    ecuadorian egyptian emirati english eritrean estonian ethiopian european filipino finnish
-    french georgian german ghanaian greek guatemalan haitian honduran hungarian icelandic
-    indian indonesian iranian iraqi irish israeli italian ivorian jamaican japanese jordanian
-    kazakh kenyan korean kosovar kurdish kuwaiti kyrgyz laotian latvian lebanese libyan
-    lithuanian macedonian malaysian malian maltese mexican moldovan mongolian montenegrin
-    moroccan mozambican namibian nepali nepalese nicaraguan nigerian nigerien norwegian omani
-    pakistani palestinian panamanian paraguayan persian peruvian polish portuguese qatari
-    romanian russian rwandan saudi scottish senegalese serbian sierra singaporean slovak
-    slovenian somali sudanese spanish swedish swiss syrian taiwanese tajik tanzanian thai
-    tibetan tunisian turkish turkmen ugandan ukrainian uruguayan uzbek venezuelan vietnamese
-    welsh yemeni zambian zimbabwean western soviet
-    """.split()
-)
+DEMONYMS = lexicon.words("demonyms")
 _DEMONYM_SUFFIX = re.compile(r"(ians?|eans?|ese|ish)$")
 
-TITLES = frozenset(
-    """
-    mr mr. mrs mrs. ms ms. dr dr. prof prof. sir dame lord lady president vice prime
-    minister secretary senator sen. sen rep rep. representative governor gov. gov mayor
-    chancellor king queen prince princess pope general gen. gen colonel col. captain capt.
-    lieutenant sergeant admiral commander chief judge justice ambassador envoy spokesman
-    spokeswoman spokesperson premier sheikh emir ayatollah cardinal bishop rabbi imam
-    chairman chairwoman chair ceo director deputy
-    """.split()
-)
+TITLES = lexicon.words("titles")
 
 # Lowercase role nouns before a name make it a person ("Villa boss Unai Emery").
-ROLE_NOUNS = frozenset(
-    """
-    boss manager coach striker captain defender midfielder goalkeeper forward winger
-    executive chief head founder owner chairman chairwoman economist analyst strategist
-    lawyer attorney prosecutor official leader professor scientist researcher author expert
-    adviser advisor aide negotiator envoy commissioner lawmaker congressman congresswoman
-    councillor legislator diplomat spokesman spokeswoman spokesperson correspondent editor
-    reporter activist candidate doctor nurse teacher engineer vendor resident student
-    farmer forecaster historian campaigner pundit referee prop fly-half
-    """.split()
-)
+ROLE_NOUNS = lexicon.words("role_nouns")
 # The last word of a name that makes it a facility ("Edinburgh Airport") or an
 # organisation ("Network Rail", "Apex Advisory"), whatever the model said.
-_FACILITY_HEADS = frozenset("airport stadium station arena hospital bridge".split())
-_ORG_HEADS = frozenset(
-    """
-    authority trust foundation federation networks rail advisory associates partners
-    council board agency commission ministry department office institute university
-    airlines airways group bank police
-    """.split()
-)
+_FACILITY_HEADS = lexicon.words("facility_heads")
+_ORG_HEADS = lexicon.words("org_heads")
 # Lowercase organisation nouns before a name make it an organisation ("agency AFAD").
-ORG_NOUNS = frozenset(
-    """
-    company firm group carrier airline bank lender insurer agency regulator union party club
-    team maker manufacturer retailer giant startup start-up broadcaster newspaper watchdog
-    operator developer producer conglomerate automaker carmaker chipmaker miner supermarket
-    """.split()
-)
+ORG_NOUNS = lexicon.words("org_nouns")
 # Words that mark a proper-noun run as an organisation, not a person.
-_ORG_WORDS = frozenset(
-    """
-    airlines airways bank group council ministry agency union party university institute court
-    police inc corp ltd plc company association organisation organization office department
-    commission committee fund board service times post news press tv network league club
-    """.split()
-)
-_SAY_LEMMAS = frozenset(
-    "say tell add write ask warn note insist explain argue admit testify claim".split()
-)
-CURRENCIES = frozenset(
-    """
-    euro euros pound pounds sterling dollar dollars yen yuan renminbi rupee rupees rouble
-    roubles ruble rubles franc francs peso pesos reais rand won lira liras dinar dinars dirham
-    dirhams riyal riyals shekel shekels sol soles naira shilling shillings krona kronor krone
-    kroner zloty zlotys forint baht ringgit dong hryvnia hryvnias
-    """.split()
-)
-_SCALES = frozenset("thousand million billion trillion bn m mn".split())
+_ORG_WORDS = lexicon.words("org_words")
+_SAY_LEMMAS = lexicon.words("speaking_verbs")
+CURRENCIES = lexicon.words("currencies")
+_SCALES = lexicon.words("scales")
 _NUMERIC_LABELS = frozenset({"CARDINAL", "QUANTITY", "MONEY", "PERCENT"})
 
 # Prepositions after which a name is almost surely a place.
-_LOCATIVE_PREPS = frozenset(
-    {
-        "in",
-        "at",
-        "near",
-        "into",
-        "across",
-        "throughout",
-        "inside",
-        "outside",
-        "around",
-        "within",
-        "between",
-    }
-)
+_LOCATIVE_PREPS = lexicon.words("locative_prepositions")
 # A name modifying one of these is a place ("the Málaga coast", "Kharkiv region").
-_PLACE_NOUNS = frozenset(
-    "province region coast city town village county district capital port suburb".split()
-)
+_PLACE_NOUNS = lexicon.words("place_nouns")
 # A name modifying one of these is an organisation ("the RIA news agency").
-_MEDIA_NOUNS = frozenset("agency site website channel newspaper broadcaster outlet".split())
-_CURRENCY_SIGNS = frozenset("$ € £ ¥ US$ A$ C$".split())
+_MEDIA_NOUNS = lexicon.words("media_nouns")
+_CURRENCY_SIGNS = lexicon.words("currency_signs")
 # "to X" / "from X" is a place after these heads.
-_MOTION_HEADS = frozenset(
-    """
-    visit trip travel journey return flight go come fly arrive move flee head drive
-    deploy send evacuate relocate road route way mission tour delegation
-    """.split()
-)
-_LEADING_DROP = frozenset({"the", "a", "an"})
+_MOTION_HEADS = lexicon.words("motion_heads")
+_LEADING_DROP = lexicon.words("determiners")
 _POSSESSIVE = frozenset({"'s", "’s", "'", "’"})
 
 
@@ -155,7 +76,7 @@ class Mention:
     fixed: bool = False  # label decided by the registry or a hard rule
     anchored: bool = False  # label decided by the registry or the words around it
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> Entity:
         return {
             "start": self.start_char,
             "end": self.end_char,
@@ -213,23 +134,6 @@ def strip_name(text: str) -> str:
     return " ".join(words)
 
 
-def sentence_spans(doc: Doc) -> list[tuple[int, int]]:
-    """Character spans of sentences, split at line breaks, whitespace trimmed."""
-    text = doc.text
-    spans: list[tuple[int, int]] = []
-    for sent in doc.sents:
-        start = sent.start_char
-        for piece in re.finditer(r"[^\r\n]+", text[start : sent.end_char]):
-            raw = piece.group()
-            stripped = raw.strip()
-            if not stripped:
-                continue
-            lead = len(raw) - len(raw.lstrip())
-            s = start + piece.start() + lead
-            spans.append((s, s + len(stripped)))
-    return spans
-
-
 def is_demonym(token: Token) -> bool:
     lower = token.lower_
     if lower in DEMONYMS or (lower.endswith("s") and lower[:-1] in DEMONYMS):
@@ -281,7 +185,7 @@ def _context_vote(doc: Doc, mention: Mention) -> tuple[str, int]:
     return mention.label, 1
 
 
-_TITLE_HEADS = {"secretary", "minister", "undersecretary", "commissioner", "chancellor"}
+_TITLE_HEADS = lexicon.words("title_heads")
 
 
 def _is_title_portfolio(doc: Doc, start: int, end: int) -> bool:
@@ -302,7 +206,7 @@ def _is_role(token: Token) -> bool:
     return lower.rstrip(".") in TITLES or lower in ROLE_NOUNS
 
 
-_NAME_PARTICLES = frozenset("de del della der den di du da dos van von la le bin al el ter".split())
+_NAME_PARTICLES = lexicon.words("name_particles")
 
 
 def _name_like(doc: Doc, start: int, end: int) -> bool:
@@ -586,40 +490,48 @@ def _promote_quoted_full_names(doc: Doc, mentions: list[Mention], speakers: set[
             mention.fixed = mention.anchored = True
 
 
-def find_entities(
-    doc: Doc,
-    known: Sequence[tuple[int, int, str, str]] = (),
-    people: dict[str, str] | None = None,
-) -> Entities:
-    """Entity mentions of ``doc`` with one label per name across the article.
+@dataclass
+class _Pass:
+    """What the entity passes share while they run over one document."""
 
-    ``known`` holds registry matches ``(start_token, end_token, label, canonical)``;
-    ``people`` maps every registry form of a person (name, aliases) to its name.
-    """
-    mentions: list[Mention] = []
+    doc: Doc
+    known: Sequence[tuple[int, int, str, str]]
+    people: dict[str, str]
+    mentions: list[Mention] = field(default_factory=list)
+    covered: set[int] = field(default_factory=set)  # tokens inside a mention
+    speaking: set[str] = field(default_factory=set)  # surnames that speak alone
+    person_forms: set[str] = field(default_factory=set)
+    full_names: list[str] = field(default_factory=list)
+    registry: dict[str, str] = field(default_factory=dict)
+
+    def add(self, start: int, end: int, label: str, **extra: Any) -> None:
+        """A mention of tokens ``start..end`` that later passes leave alone."""
+        self.mentions.append(_make(self.doc, start, end, label, **extra))
+        self.covered.update(range(start, end))
+
+
+def _registry_names(state: _Pass) -> None:
+    """People / Sources registry matches first, longest first, never overlapping."""
     taken: list[tuple[int, int]] = []
-    for start, end, label, canonical in sorted(known, key=lambda k: (k[0] - k[1], k[0])):
+    for start, end, label, canonical in sorted(state.known, key=lambda k: (k[0] - k[1], k[0])):
         if any(_overlaps((start, end), t) for t in taken):
             continue
         taken.append((start, end))
-        mentions.append(_make(doc, start, end, label, canonical=canonical, fixed=True))
+        state.mentions.append(_make(state.doc, start, end, label, canonical=canonical, fixed=True))
 
+
+def _model_entities(state: _Pass) -> None:
+    """The model's entities, trimmed and relabelled by the words around them; a
+    registry match inside a longer model span of its label gives way to it."""
+    doc = state.doc
     for ent in doc.ents:
-        start, end = _trim(doc, ent.start, ent.end)
-        if doc[start:end].text.strip() == "":
+        span = _model_span(doc, ent.start, ent.end, ent.label_)
+        if span is None:
             continue
-        if (
-            ent.label_ == "PERSON"
-            and end - start > 2
-            and doc[start].is_title
-            and doc[start].lower_ in ROLE_NOUNS
-        ):
-            start += 1  # "Farmer Iain Robertson": the role is not part of the name
-        if ent.label_ == "ORG" and doc[end - 1].lower_ in _ORG_HEADS:
-            start = _org_name_start(doc, start)  # "Baker Heart and Diabetes Institute"
-        if ent.label_ == "PERSON" and end - start == 1 and _is_first_name(doc, start - 1, start):
-            start -= 1  # "Ama Boateng" with only "Boateng" labelled: the first name joins
-        overlapping = [m for m in mentions if m.fixed and _overlaps((start, end), (m.start, m.end))]
+        start, end = span
+        overlapping = [
+            m for m in state.mentions if m.fixed and _overlaps((start, end), (m.start, m.end))
+        ]
         if overlapping:
             inner = overlapping[0]
             if (
@@ -628,19 +540,44 @@ def find_entities(
                 and start <= inner.start
                 and inner.end <= end
             ):
-                mentions.remove(inner)  # keep the longer model span, remember the registry name
-                mentions.append(_make(doc, start, end, ent.label_, canonical=None, fixed=True))
+                state.mentions.remove(inner)  # keep the longer model span
+                state.mentions.append(
+                    _make(doc, start, end, ent.label_, canonical=None, fixed=True)
+                )
             continue
         if _is_title_portfolio(doc, start, end):
             continue  # "Secretary of State", "Minister of Defence": part of a title
         forced = _context_label(doc, start, end, ent.label_)
         if forced is not None:
-            mentions.append(_make(doc, start, end, forced, fixed=True, anchored=True))
+            state.mentions.append(_make(doc, start, end, forced, fixed=True, anchored=True))
         else:
-            mentions.append(_make(doc, start, end, ent.label_))
+            state.mentions.append(_make(doc, start, end, ent.label_))
 
-    # Amounts with a currency word or a percent sign the model missed or cut short.
-    at_token = {i: m for m in mentions for i in range(m.start, m.end)}
+
+def _model_span(doc: Doc, start: int, end: int, label: str) -> tuple[int, int] | None:
+    """A model entity's tokens: articles and possessives trimmed, a leading role
+    dropped, an organisation's left-out words and a person's first name joined."""
+    start, end = _trim(doc, start, end)
+    if doc[start:end].text.strip() == "":
+        return None
+    if (
+        label == "PERSON"
+        and end - start > 2
+        and doc[start].is_title
+        and doc[start].lower_ in ROLE_NOUNS
+    ):
+        start += 1  # "Farmer Iain Robertson": the role is not part of the name
+    if label == "ORG" and doc[end - 1].lower_ in _ORG_HEADS:
+        start = _org_name_start(doc, start)  # "Baker Heart and Diabetes Institute"
+    if label == "PERSON" and end - start == 1 and _is_first_name(doc, start - 1, start):
+        start -= 1  # "Ama Boateng" with only "Boateng" labelled: the first name joins
+    return start, end
+
+
+def _amounts(state: _Pass) -> None:
+    """Amounts with a currency word or a percent sign the model missed or cut short."""
+    doc = state.doc
+    at_token = {i: m for m in state.mentions for i in range(m.start, m.end)}
     dropped: set[int] = set()
     for start, end, label in _numeric_spans(doc):
         clash = list({id(m): m for i in range(start, end) if (m := at_token.get(i))}.values())
@@ -652,15 +589,17 @@ def find_entities(
             start, end = min(start, mention.start), max(end, mention.end)
             dropped.add(id(mention))
         added = _make(doc, start, end, label, fixed=True)
-        mentions.append(added)
+        state.mentions.append(added)
         at_token.update((i, added) for i in range(start, end))
     if dropped:
-        mentions = [m for m in mentions if id(m) not in dropped]
+        state.mentions = [m for m in state.mentions if id(m) not in dropped]
 
-    # Nationality adjectives are NORP, never GPE.
-    covered: set[int] = set()
-    for mention in mentions:
-        covered.update(range(mention.start, mention.end))
+
+def _nationalities(state: _Pass) -> None:
+    """Nationality adjectives are NORP, never GPE; unlabelled ones are added."""
+    doc = state.doc
+    for mention in state.mentions:
+        state.covered.update(range(mention.start, mention.end))
         if (
             not mention.fixed
             and mention.end - mention.start == 1
@@ -671,106 +610,157 @@ def find_entities(
             mention.fixed = True
     for token in doc:
         lower = token.lower_
-        if token.i not in covered and token.text[:1].isupper():
+        if token.i not in state.covered and token.text[:1].isupper():
             if lower in DEMONYMS or (lower.endswith("s") and lower[:-1] in DEMONYMS):
-                mentions.append(_make(doc, token.i, token.i + 1, "NORP", fixed=True))
-                covered.add(token.i)
+                state.add(token.i, token.i + 1, "NORP", fixed=True)
 
-    for start, end in _named_organisations(doc, covered):
-        mentions.append(_make(doc, start, end, "ORG", fixed=True, anchored=True))
-        covered.update(range(start, end))
 
-    speaking = _speaking_surnames(doc)
-    _promote_quoted_full_names(doc, mentions, speaking)
+def _organisations(state: _Pass) -> None:
+    """Unlabelled names the words around make organisations ("the RIA news agency")."""
+    for start, end in _named_organisations(state.doc, state.covered):
+        state.add(start, end, "ORG", fixed=True, anchored=True)
 
-    for start, end in _unlabelled_speakers(doc, covered, speaking):
-        mentions.append(_make(doc, start, end, "PERSON"))
-        covered.update(range(start, end))
 
-    # Surname consistency: a name seen inside a multi-token PERSON is a person.
-    person_forms: set[str] = set()
-    full_names: list[str] = []
-    for mention in mentions:
+def _speaking_people(state: _Pass) -> None:
+    """Full names whose surname speaks alone elsewhere are people, and so are
+    unlabelled runs of capitalised words that speak ("Dennis Omondi told ...")."""
+    state.speaking = _speaking_surnames(state.doc)
+    _promote_quoted_full_names(state.doc, state.mentions, state.speaking)
+    for start, end in _unlabelled_speakers(state.doc, state.covered, state.speaking):
+        state.add(start, end, "PERSON")
+
+
+def _person_forms(state: _Pass) -> None:
+    """Surname consistency: a name seen inside a multi-token PERSON is a person,
+    and so is a registry person's form."""
+    doc = state.doc
+    for mention in state.mentions:
         if mention.label == "PERSON" and mention.end - mention.start > 1:
             name = strip_name(mention.text)
             if " " in name:
-                full_names.append(name)
-                person_forms.add(name)
+                state.full_names.append(name)
+                state.person_forms.add(name)
                 last = doc[mention.end - 1]
                 if last.text[:1].isupper() and last.is_alpha:
-                    person_forms.add(last.text)
-    registry: dict[str, str] = dict(people or {})
-    for mention in mentions:
+                    state.person_forms.add(last.text)
+    state.registry = dict(state.people)
+    for mention in state.mentions:
         if mention.fixed and mention.canonical and mention.label == "PERSON":
-            registry[mention.text] = mention.canonical
-            person_forms.add(mention.text)
-    for mention in mentions:
+            state.registry[mention.text] = mention.canonical
+            state.person_forms.add(mention.text)
+    for mention in state.mentions:
         if mention.fixed or mention.label not in NAME_LABELS:
             continue
-        if strip_name(mention.text) in person_forms:
+        if strip_name(mention.text) in state.person_forms:
             mention.label = "PERSON"
             mention.fixed = True
-    surnames = {form for form in person_forms if " " not in form}
-    for token in doc:
+
+
+def _surnames(state: _Pass) -> None:
+    """Unlabelled repeats of a person's surname are that person."""
+    surnames = {form for form in state.person_forms if " " not in form}
+    for token in state.doc:
         if (
-            token.i not in covered
+            token.i not in state.covered
             and token.text in surnames
             and token.pos_ in ("PROPN", "NOUN", "X")
         ):
-            mentions.append(_make(doc, token.i, token.i + 1, "PERSON", fixed=True))
-            covered.add(token.i)
+            state.add(token.i, token.i + 1, "PERSON", fixed=True)
 
-    # Unlabelled repeats of a name the model labelled elsewhere join the vote.
+
+def _repeats(state: _Pass) -> None:
+    """Unlabelled repeats of a name the model labelled elsewhere join the vote."""
+    doc = state.doc
     names: dict[str, dict[tuple[str, ...], str]] = defaultdict(dict)
-    for mention in mentions:
+    for mention in state.mentions:
         if mention.label in NAME_LABELS and mention.label != "NORP":
             words = tuple(t.text for t in doc[mention.start : mention.end])
             if words[0][:1].isupper():
                 names[words[0]].setdefault(words, mention.label)
     for token in doc:
-        if token.i in covered or token.pos_ != "PROPN" or token.text not in names:
+        if token.i in state.covered or token.pos_ != "PROPN" or token.text not in names:
             continue
         for words, label in sorted(names[token.text].items(), key=lambda w: -len(w[0])):
             end = token.i + len(words)
             if tuple(t.text for t in doc[token.i : end]) != words:
                 continue
-            if not any(i in covered for i in range(token.i, end)):
-                mentions.append(_make(doc, token.i, end, label))
-                covered.update(range(token.i, end))
+            if not any(i in state.covered for i in range(token.i, end)):
+                state.add(token.i, end, label)
             break
 
-    # Majority vote over the remaining mentions of the same text.
+
+def _vote(state: _Pass) -> None:
+    """Majority vote over the remaining mentions of the same text; a label the
+    context forced elsewhere in the article wins outright."""
     groups: dict[str, list[Mention]] = defaultdict(list)
     anchors: dict[str, Counter[str]] = defaultdict(Counter)
-    for mention in mentions:
+    for mention in state.mentions:
         if mention.anchored:
             anchors[strip_name(mention.text)][mention.label] += 1
         elif not mention.fixed and mention.label in NAME_LABELS:
             groups[strip_name(mention.text)].append(mention)
     for key, group in groups.items():
-        if key in anchors:  # a label the context forced elsewhere in the article wins
+        if key in anchors:
             best = anchors[key].most_common(1)[0][0]
-            for mention in group:
-                mention.label = best
-            continue
-        votes: Counter[str] = Counter()
-        first_seen: dict[str, int] = {}
-        for order, mention in enumerate(sorted(group, key=lambda m: m.start)):
-            label, weight = _context_vote(doc, mention)
-            votes[label] += weight
-            first_seen.setdefault(label, order)
-        best = max(votes.items(), key=lambda item: (item[1], -first_seen[item[0]]))[0]
+        else:
+            best = _majority(state.doc, group)
         for mention in group:
             mention.label = best
 
-    mentions.sort(key=lambda m: (m.start, -m.end))
+
+def _majority(doc: Doc, group: list[Mention]) -> str:
+    """The label with the heaviest context votes; on a tie, the one seen first."""
+    votes: Counter[str] = Counter()
+    first_seen: dict[str, int] = {}
+    for order, mention in enumerate(sorted(group, key=lambda m: m.start)):
+        label, weight = _context_vote(doc, mention)
+        votes[label] += weight
+        first_seen.setdefault(label, order)
+    return max(votes.items(), key=lambda item: (item[1], -first_seen[item[0]]))[0]
+
+
+#: The entity passes, in the order they run; each reads and extends the
+#: mentions the ones before it found.
+PASSES: tuple[Callable[[_Pass], None], ...] = (
+    _registry_names,
+    _model_entities,
+    _amounts,
+    _nationalities,
+    _organisations,
+    _speaking_people,
+    _person_forms,
+    _surnames,
+    _repeats,
+    _vote,
+)
+
+
+def find_entities(
+    doc: Doc,
+    known: Sequence[tuple[int, int, str, str]] = (),
+    people: dict[str, str] | None = None,
+) -> Entities:
+    """Entity mentions of ``doc`` with one label per name across the article.
+
+    ``known`` holds registry matches ``(start_token, end_token, label, canonical)``;
+    ``people`` maps every registry form of a person (name, aliases) to its name.
+    """
+    state = _Pass(doc=doc, known=known, people=dict(people or {}))
+    for step in PASSES:
+        step(state)
+    return _entities(state)
+
+
+def _entities(state: _Pass) -> Entities:
+    """The mentions in text order without overlaps, with the lookups the rules use."""
+    mentions = sorted(state.mentions, key=lambda m: (m.start, -m.end))
     result: list[Mention] = []
     last_end = -1
     for mention in mentions:
         if mention.start >= last_end:
             result.append(mention)
             last_end = mention.end
-    entities = Entities(mentions=result, full_names=full_names, registry=registry)
+    entities = Entities(mentions=result, full_names=state.full_names, registry=state.registry)
     for mention in result:
         for index in range(mention.start, mention.end):
             entities.by_token[index] = mention

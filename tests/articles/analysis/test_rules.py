@@ -1,4 +1,4 @@
-"""Tests for the attribution rules (speaker, cue, content), through articles.nlp."""
+"""Tests for the attribution rules (speaker, cue, content), through articles.analysis."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from articles.nlp import KnownName, analyse_text
+from articles.analysis import KnownName, analyse_text
 from tests.conftest import GOLD_PATH as GOLD
 from tests.conftest import seed_body
 

@@ -1,0 +1,99 @@
+"""One parsed text as the attribution rules see it, and what they found so far.
+
+Analysis internals: holds the spaCy ``Doc`` (never returned from the
+package) with the lookups the rules share: token starts, sentence of each
+token, which tokens are inside a quotation, the cues already used and the
+attributions found so far (which pronoun resolution reads back).
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from articles.analysis.quotes import CLOSE_QUOTES, OPEN_QUOTES, Offsets
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+    from articles.analysis.entities import Entities
+    from articles.analysis.types import AttributionKind
+
+
+@dataclass
+class Found:
+    """An attribution found by a rule, in character offsets."""
+
+    speaker: Offsets | None
+    cue: Offsets
+    content: Offsets
+    kind: AttributionKind
+    speaker_name: str | None
+    sentence: int
+    speaker_is_person: bool = False
+    speaker_plural: bool = False
+    flags: set[str] = field(default_factory=set)
+
+
+class Document:
+    """One document's attribution pass: the parse, its lookups and the findings."""
+
+    def __init__(self, doc: Doc, entities: Entities) -> None:
+        self.doc = doc
+        self.text = doc.text
+        self.entities = entities
+        self.starts = [token.idx for token in doc]
+        self.sent_of: list[int] = [0] * len(doc)
+        self.sent_bounds: list[tuple[int, int]] = []
+        # Number of sentences with words up to each sentence: a closing quote mark
+        # the parser splits off ('"' + paragraph break) is not a sentence back.
+        self.wordy: list[int] = []
+        for number, sent in enumerate(doc.sents):
+            self.sent_bounds.append((sent.start, sent.end))
+            has_words = any(t.is_alpha or t.like_num for t in sent)
+            self.wordy.append((self.wordy[-1] if self.wordy else 0) + has_words)
+            for index in range(sent.start, sent.end):
+                self.sent_of[index] = number
+        self.quoted: list[bool] = [False] * len(doc)
+        self.used_cues: set[int] = set()
+        self.found: list[Found] = []
+        self.by_sentence: dict[int, list[Found]] = {}
+
+    def token_at(self, char: int) -> int:
+        """The token holding character ``char`` (or the last one starting before it)."""
+        return max(0, bisect.bisect_right(self.starts, char) - 1)
+
+    def chars(self, first: int, last: int) -> Offsets:
+        """Character span of tokens ``first..last`` inclusive."""
+        return self.doc[first].idx, self.doc[last].idx + len(self.doc[last])
+
+    def trimmed(self, first: int, last: int, drop_marks: bool = True) -> Offsets | None:
+        """Tokens ``first..last`` without punctuation, spaces and conjunctions at the
+        edges (and a leading "that" with ``drop_marks``); quote marks that open or
+        close a quotation inside are kept."""
+        doc = self.doc
+        while first <= last and (
+            doc[first].is_punct
+            or doc[first].is_space
+            or (drop_marks and doc[first].lower_ == "that")
+            or doc[first].dep_ == "cc"
+        ):
+            if doc[first].text in OPEN_QUOTES and first < last:
+                break
+            first += 1
+        while last >= first and (
+            doc[last].is_punct or doc[last].is_space or doc[last].dep_ == "cc"
+        ):
+            if doc[last].text in CLOSE_QUOTES and any(
+                doc[k].text in OPEN_QUOTES for k in range(first, last)
+            ):
+                break
+            last -= 1
+        if first > last:
+            return None
+        return self.chars(first, last)
+
+    def remember(self, item: Found) -> None:
+        self.found.append(item)
+        self.by_sentence.setdefault(item.sentence, []).append(item)
