@@ -68,3 +68,4 @@ def log_in(page, user: User) -> None:  # type: ignore[no-untyped-def]
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url("**/")
+    page.wait_for_load_state("networkidle")  # the desk and its favicon, before the next navigation
