@@ -485,43 +485,43 @@ def _status_set(
     return annotation
 
 
+#: Each status service: the status it sets and the statuses it may leave.
+_STATUS_MOVES = {
+    "resolve": (Annotation.Status.RESOLVED, {Annotation.Status.OPEN}),
+    "reject": (Annotation.Status.REJECTED, {Annotation.Status.OPEN}),
+    "reopen": (
+        Annotation.Status.OPEN,
+        {Annotation.Status.RESOLVED, Annotation.Status.REJECTED},
+    ),
+}
+
+
+def _status_move(
+    move: str, annotation: Annotation, actor: AbstractBaseUser, reason: str
+) -> Annotation:
+    new, allowed = _STATUS_MOVES[move]
+    with transaction.atomic():
+        return _status_set(
+            annotation=annotation, actor=actor, reason=reason, new=new, allowed=allowed
+        )
+
+
 def annotation_resolve(
     *, annotation: Annotation, actor: AbstractBaseUser, reason: str
 ) -> Annotation:
-    with transaction.atomic():
-        return _status_set(
-            annotation=annotation,
-            actor=actor,
-            reason=reason,
-            new=Annotation.Status.RESOLVED,
-            allowed={Annotation.Status.OPEN},
-        )
+    return _status_move("resolve", annotation, actor, reason)
 
 
 def annotation_reject(
     *, annotation: Annotation, actor: AbstractBaseUser, reason: str
 ) -> Annotation:
-    with transaction.atomic():
-        return _status_set(
-            annotation=annotation,
-            actor=actor,
-            reason=reason,
-            new=Annotation.Status.REJECTED,
-            allowed={Annotation.Status.OPEN},
-        )
+    return _status_move("reject", annotation, actor, reason)
 
 
 def annotation_reopen(
     *, annotation: Annotation, actor: AbstractBaseUser, reason: str
 ) -> Annotation:
-    with transaction.atomic():
-        return _status_set(
-            annotation=annotation,
-            actor=actor,
-            reason=reason,
-            new=Annotation.Status.OPEN,
-            allowed={Annotation.Status.RESOLVED, Annotation.Status.REJECTED},
-        )
+    return _status_move("reopen", annotation, actor, reason)
 
 
 @transaction.atomic
