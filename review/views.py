@@ -467,7 +467,7 @@ def correction_new(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST":
         texts = request.POST.getlist("paragraph")
         form = CorrectionForm(request.POST, paragraphs=texts)
-        paragraphs = [(t, i < len(marked) and marked[i][1]) for i, t in enumerate(texts)]
+        paragraphs = _paragraph_rows(texts, marked)
         if form.is_valid():
             data = form.cleaned_data
             action = (
@@ -505,19 +505,19 @@ def correction_new(request: HttpRequest, slug: str) -> HttpResponse:
             "note": selectors.suggested_note(kind, annotations),
         }
     )
-    proposed_marked = list(
-        zip(
-            [p for p, _ in _split_paragraphs(proposed)],
-            [m for _, m in marked],
-            strict=False,
-        )
-    )
-    context = _correction_form_context(article, base, form, annotations, proposed_marked)
+    paragraphs = _paragraph_rows(_split_paragraphs(proposed), marked)
+    context = _correction_form_context(article, base, form, annotations, paragraphs)
     return render(request, "review/correction_form.html", context)
 
 
-def _split_paragraphs(body: str) -> list[tuple[str, bool]]:
-    return [(p.strip(), False) for p in body.split("\n\n") if p.strip()]
+def _split_paragraphs(body: str) -> list[str]:
+    return [p.strip() for p in body.split("\n\n") if p.strip()]
+
+
+def _paragraph_rows(texts: list[str], marked: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
+    """Each proposed paragraph, open when the base paragraph in its place holds an
+    annotated passage; paragraphs beyond the base's are kept (never cut off)."""
+    return [(text, i < len(marked) and marked[i][1]) for i, text in enumerate(texts)]
 
 
 def _message(error: Exception) -> str:
@@ -682,7 +682,7 @@ def correction_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     "Submitted for sign-off." if "submit" in request.POST else "Draft saved.",
                 )
                 return redirect("review:correction", pk=pk)
-        paragraphs = [(t, i < len(marked) and marked[i][1]) for i, t in enumerate(texts)]
+        paragraphs = _paragraph_rows(texts, marked)
         context = _correction_form_context(correction.article, base, form, annotations, paragraphs)
         context["correction"] = correction
         return render(request, "review/correction_form.html", context, status=422)
@@ -695,13 +695,7 @@ def correction_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "note": correction.note,
         }
     )
-    paragraphs = list(
-        zip(
-            [p for p, _ in _split_paragraphs(correction.body)],
-            [m for _, m in marked],
-            strict=False,
-        )
-    )
+    paragraphs = _paragraph_rows(_split_paragraphs(correction.body), marked)
     context = _correction_form_context(correction.article, base, form, annotations, paragraphs)
     context["correction"] = correction
     return render(request, "review/correction_form.html", context)

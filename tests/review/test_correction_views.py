@@ -254,3 +254,16 @@ def test_anonymous_users_see_no_correction_page(client: Client, recorded_seed, e
         response = client.get(url)
         assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
     assert client.get(f"/corrections/{correction.pk}/").status_code == 404
+
+
+def test_editing_a_draft_keeps_a_paragraph_it_added(
+    editor_client: Client, recorded_seed, editor
+) -> None:
+    body = recorded_seed.revision.body + "\n\nAn added closing paragraph, new in the draft."
+    correction = services.correction_draft(
+        article=recorded_seed.article, proposer=editor, note=NOTE, body=body
+    )
+    html = editor_client.get(f"/review/corrections/{correction.pk}/edit/").content.decode()
+    texts = paragraphs(html)
+    assert texts[-1] == "An added closing paragraph, new in the draft."
+    assert len(texts) == len(recorded_seed.revision.body.split("\n\n")) + 1
