@@ -408,8 +408,8 @@ def field_summary(changes: Sequence[FieldChange]) -> str:
     return f"{listed} changed"
 
 
-def _entities_in(entities: Sequence[nlp.Entity], start: int, end: int) -> set[str]:
-    return {str(e["text"]) for e in entities if start <= e["start"] and e["end"] <= end}
+def _entities_in(entities: Sequence[nlp.Entity], start: int, end: int) -> list[nlp.Entity]:
+    return [e for e in entities if start <= e["start"] and e["end"] <= end]
 
 
 def diff_for(old: Revision, new: Revision) -> dict[str, object]:
@@ -455,10 +455,12 @@ def compare(
         entities_added: list[str] = []
         if old_text and new_text and old_text != new_text:
             numbers_removed, numbers_added = diffing.changed_numbers(old_text, new_text)
-            old_ents = _entities_in(old_analysis["entities"], *old_span)
-            new_ents = _entities_in(new_analysis["entities"], *new_span)
-            entities_removed = sorted(old_ents - new_ents)
-            entities_added = sorted(new_ents - old_ents)
+            entities_removed, entities_added = diffing.changed_entities(
+                _entities_in(old_analysis["entities"], *old_span),
+                _entities_in(new_analysis["entities"], *new_span),
+                numbers_removed=numbers_removed,
+                numbers_added=numbers_added,
+            )
         rows.append(
             CompareRow(
                 op=op["op"],

@@ -9,6 +9,8 @@ Pure package: plain strings and dicts in and out, no Django, no spaCy.
   similar pairs, splits and merges), with the heaviest in-order chain of
   links in :mod:`~review.diffing.chain`;
 - :mod:`~review.diffing.numbers`: figures removed from and added to a sentence;
+- :mod:`~review.diffing.entities`: entities removed from and added to a passage
+  (figures left to the numbers);
 - :mod:`~review.diffing.attributions`: attributions added, removed or changed;
 - :mod:`~review.diffing.document`: the ``newsdesk.diff/1`` object.
 
@@ -44,6 +46,7 @@ from review.diffing.attributions import (
 )
 from review.diffing.chain import heaviest_chain
 from review.diffing.document import SCHEMA, diff_document
+from review.diffing.entities import NUMERIC_LABELS, changed_entities
 from review.diffing.folding import PART_CONTAINMENT, match_key, similarity
 from review.diffing.numbers import changed_numbers, numbers
 from review.diffing.tokens import Segment, tokenize, word_diff
@@ -59,6 +62,7 @@ __all__ = [
     "INDEX_WORDS",
     "MAX_PARTS",
     "MOVED_SIMILARITY_THRESHOLD",
+    "NUMERIC_LABELS",
     "OPS",
     "OVERREACH_MIN_WORDS",
     "PART_CONTAINMENT",
@@ -71,6 +75,7 @@ __all__ = [
     "Span",
     "align",
     "attribution_changes",
+    "changed_entities",
     "changed_numbers",
     "diff_document",
     "heaviest_chain",
