@@ -239,3 +239,24 @@ def test_a_changed_figure_is_listed_as_a_number_not_also_as_an_entity(
     html = editor_client.get(f"/articles/{article.slug}/compare/?from=1&to=2").content.decode()
     marks = visible_text(re.search(r'<p class="marks">.*?</p>', html, re.S).group())
     assert marks == "Numbers: four five"
+
+
+@pytest.mark.parametrize("headers", [{}, {"HTTP_HX_REQUEST": "true"}], ids=["page", "htmx"])
+def test_compare_shows_a_rewritten_passage_as_one_badged_row(
+    editor_client: Client, rewritten_slug: str, headers: dict[str, str]
+) -> None:
+    html = editor_client.get(
+        f"/articles/{rewritten_slug}/compare/?from=1&to=2", **headers
+    ).content.decode()
+    text = visible_text(html)
+    assert "Revision 1 → 2: 1 changed, 0 added, 0 deleted, 0 moved, 2 unchanged." in text
+    assert '<span class="badge changed">rewritten</span>' in html
+    assert "2 sentences → 3" in text
+
+
+def test_compare_marks_the_words_a_rewritten_passage_changed(
+    editor_client: Client, rewritten_slug: str
+) -> None:
+    html = editor_client.get(f"/articles/{rewritten_slug}/compare/?from=1&to=2").content.decode()
+    assert "<del> of Marden</del>" in html
+    assert "<ins>were still searching</ins>" in html
