@@ -10,6 +10,7 @@ class ImportForm(forms.Form):
 
     file = forms.FileField(
         required=False,
+        allow_empty_file=True,  # clean() refuses it as "the file is empty", not "choose a file"
         label="Capture file",
         help_text="A plain-text page capture (.txt) or a saved web page (.html), up to 2 MB.",
     )
@@ -34,11 +35,12 @@ class ImportForm(forms.Form):
                 )
             data = upload.read()
             filename = upload.name or ""
+            content_type = upload.content_type or ""
         else:
             data = text.encode("utf-8")
-            filename = ""
+            filename = content_type = ""
         try:
-            draft: CaptureDraft = read_capture(data, filename=filename)
+            draft: CaptureDraft = read_capture(data, filename=filename, content_type=content_type)
         except CaptureRefused as exc:
             raise forms.ValidationError(f"Refused: {exc}.") from exc
         cleaned["draft"] = draft

@@ -62,7 +62,7 @@ def test_refused_files_are_listed_with_reasons_and_exit_non_zero(tmp_path: Path,
     assert f"refused       {binary}: file is binary" in out
     assert f"{latin}: file is not valid UTF-8" in out
     assert f"{big}: file is 2.4 MB; captures over 2 MB are refused" in out
-    assert f"{untitled}: file is empty" in out
+    assert f"{untitled}: the file is empty" in out
     assert f"{bodyless}: no article body found" in out
     assert f"{missing}: cannot read file" in out
     assert Article.objects.count() == 1
