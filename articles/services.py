@@ -16,7 +16,15 @@ from django.utils.text import slugify
 
 from articles import analysis as nlp
 from articles.ingest import CaptureDraft
-from articles.models import Activity, Analysis, Article, Revision, Source, content_sha256
+from articles.models import (
+    Activity,
+    Analysis,
+    Article,
+    RetiredSlug,
+    Revision,
+    Source,
+    content_sha256,
+)
 from articles.selectors import known_names
 
 
@@ -73,7 +81,9 @@ def _unique_article_slug(title: str) -> str:
     base = base.strip("-") or "article"
     slug = base
     n = 2
-    while Article.objects.filter(slug=slug).exists():
+    while (
+        Article.objects.filter(slug=slug).exists() or RetiredSlug.objects.filter(slug=slug).exists()
+    ):
         slug = f"{base}-{n}"
         n += 1
     return slug
@@ -304,3 +314,18 @@ def admin_change_record(
     activity.full_clean()
     activity.save()
     return activity
+
+
+@transaction.atomic
+def article_slug_retire(*, article: Article, old_slug: str) -> RetiredSlug | None:
+    """Keep an article's earlier slug after its slug changed, so that its old URLs
+    redirect to the new ones. Taking back a retired slug of its own un-retires it.
+
+    Call it in the transaction that saved the new slug."""
+    RetiredSlug.objects.filter(article=article, slug=article.slug).delete()
+    if not old_slug or old_slug == article.slug:
+        return None
+    retired = RetiredSlug(article=article, slug=old_slug)
+    retired.full_clean()
+    retired.save()
+    return retired
