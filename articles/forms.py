@@ -1,8 +1,13 @@
 from __future__ import annotations
 
 from django import forms
+from django.core import signing
 
 from articles.ingest import MAX_CAPTURE_BYTES, CaptureDraft, CaptureRefused, read_capture
+from articles.models import Article
+from articles.services import HeadlineMismatch, draft_content_hash
+
+CONFIRM_SALT = "articles.import-confirm"
 
 
 class ImportForm(forms.Form):
@@ -45,6 +50,58 @@ class ImportForm(forms.Form):
             raise forms.ValidationError(f"Refused: {exc}.") from exc
         cleaned["draft"] = draft
         cleaned["filename"] = filename
+        cleaned["capture"] = data.decode("utf-8-sig")  # read_capture decoded it already
+        return cleaned
+
+
+class ImportConfirmForm(forms.Form):
+    """The answer to "record it as a new revision of the article it matched?".
+
+    The capture travels back as its text; the signed token holds the matched
+    article and the capture's content hash, so neither can be swapped on the way."""
+
+    REVISION = "revision"
+    ARTICLE = "article"
+
+    capture = forms.CharField(widget=forms.HiddenInput, strip=False)
+    filename = forms.CharField(widget=forms.HiddenInput, required=False, max_length=300)
+    token = forms.CharField(widget=forms.HiddenInput)
+    decision = forms.ChoiceField(
+        choices=[(REVISION, "Record as a new revision"), (ARTICLE, "Record as a new article")]
+    )
+
+    @classmethod
+    def for_mismatch(
+        cls, mismatch: HeadlineMismatch, *, capture: str, filename: str
+    ) -> ImportConfirmForm:
+        token = signing.dumps(
+            {"article": mismatch.article.pk, "hash": mismatch.content_hash}, salt=CONFIRM_SALT
+        )
+        return cls(initial={"capture": capture, "filename": filename, "token": token})
+
+    def clean(self) -> dict[str, object]:
+        cleaned = super().clean() or {}
+        if self.errors:
+            raise forms.ValidationError("The confirmation is incomplete; import the capture again.")
+        try:
+            signed = signing.loads(cleaned["token"], salt=CONFIRM_SALT)
+        except signing.BadSignature as exc:
+            raise forms.ValidationError(
+                "The confirmation is not valid; import the capture again."
+            ) from exc
+        try:
+            draft = read_capture(cleaned["capture"].encode("utf-8"), filename=cleaned["filename"])
+        except CaptureRefused as exc:
+            raise forms.ValidationError(f"Refused: {exc}.") from exc
+        if draft_content_hash(draft) != signed["hash"]:
+            raise forms.ValidationError(
+                "The capture changed after you were asked; import it again."
+            )
+        article = Article.objects.filter(pk=signed["article"]).first()
+        if article is None:
+            raise forms.ValidationError("The matched article is gone; import the capture again.")
+        cleaned["draft"] = draft
+        cleaned["article"] = article
         return cleaned
 
 
