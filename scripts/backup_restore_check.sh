@@ -56,7 +56,8 @@ echo "backup-check: the restored database holds the record"
 for table in articles_article articles_revision articles_analysis articles_activity \
              articles_person auth_user auth_group review_annotation review_correction; do
   want="$(sql "$source_db" "SELECT count(*) FROM $table")"
-  got="$(sql "$restored_db" "SELECT count(*) FROM $table")"
+  got="$(sql "$restored_db" "SELECT count(*) FROM $table" 2>&1)" \
+    || fail "$table is missing from the restored database: $got"
   [ "$want" = "$got" ] || fail "$table: $got rows restored, $want dumped"
 done
 [ "$(sql "$restored_db" "SELECT count(*) FROM articles_revision r JOIN articles_article a ON a.id = r.article_id WHERE a.slug = '$slug'")" = 2 ] \
