@@ -105,7 +105,7 @@ class ArticleMatch:
     by: MatchedBy
 
 
-def article_match_found(*, draft: CaptureDraft, source: Source | None) -> ArticleMatch | None:
+def article_match(*, draft: CaptureDraft, source: Source | None) -> ArticleMatch | None:
     """The article a capture belongs to, if it is already on record, and how it matched.
 
     Same canonical URL when the capture states one; otherwise the same credited
@@ -127,12 +127,6 @@ def article_match_found(*, draft: CaptureDraft, source: Source | None) -> Articl
             if _first_paragraph(revision.body) == opening:
                 return ArticleMatch(revision.article, MatchedBy.OPENING)
     return None
-
-
-def article_match(*, draft: CaptureDraft, source: Source | None) -> Article | None:
-    """The article a capture belongs to, if it is already on record."""
-    found = article_match_found(draft=draft, source=source)
-    return found.article if found is not None else None
 
 
 class HeadlineMismatch(Exception):
@@ -191,7 +185,7 @@ def revision_record(
     article's) raises ``HeadlineMismatch`` and writes nothing."""
     source = source_get_or_create(name=draft.credited_source) if draft.credited_source else None
     if article is None and not new_article:
-        found = article_match_found(draft=draft, source=source)
+        found = article_match(draft=draft, source=source)
         article = found.article if found is not None else None
         if found is not None and found.by is MatchedBy.OPENING and ask_on_headline_change:
             latest = found.article.revisions.order_by("-number").first()

@@ -77,3 +77,21 @@ def test_live_search_updates_the_list_as_you_type(page, editor, recorded_seed) -
     page.get_by_role("searchbox").fill("Blinken")
     expect(page.get_by_role("link", name=TITLE)).to_be_visible()
     expect(page.locator("#results")).to_have_count(1)
+
+
+def test_a_look_alike_upload_is_recorded_after_the_editor_confirms(
+    page, editor, recorded_seed, seed_text, tmp_path
+) -> None:
+    """The capture goes back with the answer through a real browser (its line breaks too)."""
+    other = "Kharkiv evacuations widen as Russian shelling intensifies"
+    capture = tmp_path / "kharkiv.txt"
+    capture.write_text(seed_text.replace(TITLE, other), encoding="utf-8")
+    log_in(page, editor)
+    page.goto("/import/")
+    page.get_by_label("Capture file").set_input_files(str(capture))
+    page.get_by_role("button", name="Import").click()
+    expect(page.get_by_role("heading", name="Is this the same article?")).to_be_visible()
+    expect(page.get_by_role("link", name=TITLE)).to_be_visible()
+    page.get_by_role("button", name="Record as a new revision").click()
+    expect(page).to_have_url(re.compile(r"/compare/\?from=1&to=2$"))
+    expect(page.get_by_role("status")).to_contain_text(f"New revision: “{other}”")
