@@ -250,7 +250,9 @@ class _Aligner:
         self._duplicates()
         self._gaps()
         self._far()
-        return group_rewritten(self._emit(), self.old, self.new)
+        return group_rewritten(
+            self._emit(), self.old, self.new, old_words=self.old_words, new_words=self.new_words
+        )
 
     # 1. exact matches
     def _exact(self) -> None:
