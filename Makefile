@@ -49,6 +49,7 @@ bench: install-dev
 	$(PY) bench/bench_analysis.py
 	$(PY) bench/bench_diff.py
 	$(PY) bench/bench_compare_page.py
+	$(PY) bench/bench_cli_diff.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache .hypothesis

@@ -9,7 +9,8 @@ news words and names) and a copy in which 10% of the sentences were edited
 pre-split: ``align`` takes sentence lists. The baseline is a plain
 ``difflib.SequenceMatcher`` over the same sentence lists, timed in the same run
 (it finds equal runs only: no moves, no pairing of edited sentences, no word
-diffs).
+diffs). A last table times ``align`` with and without its rewritten-passage
+pass (:mod:`review.diffing.rewritten`), interleaved, in CPU time.
 """
 
 from __future__ import annotations
@@ -145,10 +146,45 @@ def main() -> int:
         f"\nworst case, 50,000 words rewritten (no sentence in common, {len(old):,}/{len(new):,}): "
         f"align {rewritten:.0f} ms, difflib {baseline:.0f} ms"
     )
+    rewritten_pass_cost(args.repeats)
     if args.check and target >= BUDGET_MS:
         print(f"FAIL: {target:.1f} ms >= {BUDGET_MS:.0f} ms", file=sys.stderr)
         return 1
     return 0
+
+
+def rewritten_pass_cost(repeats: int) -> None:
+    """align() with and without its last pass (rewritten passages), interleaved,
+    in CPU time of this process: the pass's share of the cost."""
+    import importlib
+
+    module = importlib.import_module("review.diffing.align")
+    with_pass = module.group_rewritten
+
+    def without_pass(ops: list, old: list, new: list, **words: object) -> list:
+        return ops
+
+    rng = random.Random(SEED)
+    cases = {
+        "5,000 words": pair(5_000),
+        "50,000 words": pair(50_000),
+        "50,000 words rewritten": (article(50_000, rng), article(50_000, rng)),
+    }
+    print("\nrewritten-passage pass (CPU ms, median, interleaved):")
+    print("| case | align without the pass | align | ratio |")
+    print("|---|---:|---:|---:|")
+    for name, (old, new) in cases.items():
+        runs = repeats if name == "5,000 words" else max(3, repeats // 3)
+        samples: dict[bool, list[float]] = {False: [], True: []}
+        for _ in range(runs):
+            for enabled in (False, True):
+                module.group_rewritten = with_pass if enabled else without_pass
+                started = time.process_time()
+                align(old, new)
+                samples[enabled].append((time.process_time() - started) * 1000.0)
+        module.group_rewritten = with_pass
+        off, on = statistics.median(samples[False]), statistics.median(samples[True])
+        print(f"| {name} | {off:.1f} | {on:.1f} | {on / off:.2f}x |")
 
 
 if __name__ == "__main__":

@@ -422,6 +422,45 @@ def diff_for(old: Revision, new: Revision) -> dict[str, object]:
     return diffing.diff_document(old.body, analysis_dict(old), new.body, analysis_dict(new))
 
 
+def stored_diff(
+    slug: str, *, from_number: int | None = None, to_number: int | None = None
+) -> dict[str, Any]:
+    """The ``/api/articles/<slug>/diff`` object of two stored revisions, from their
+    stored analyses (spaCy is not loaded): ``{"article", "from", "to", **diff}``.
+    ``from``/``to`` default to the previous and the latest revision.
+
+    Raises ``LookupError`` with a message for an unknown slug or revision, the same
+    revision twice, an article with one revision, or a revision not analysed yet.
+    """
+    article = Article.objects.filter(slug=slug).first()
+    if article is None:
+        raise LookupError(f"No article with slug {slug!r}.")
+    revisions = {r.number: r for r in article_revisions(article)}
+    numbers = sorted(revisions)
+    if len(numbers) < 2:
+        raise LookupError(f"Article {slug!r} has only one revision.")
+    from_number = numbers[-2] if from_number is None else from_number
+    to_number = numbers[-1] if to_number is None else to_number
+    listed = ", ".join(str(n) for n in numbers)
+    for number in (from_number, to_number):
+        if number not in revisions:
+            raise LookupError(f"Article {slug!r} has no revision {number} (it has {listed}).")
+    if from_number == to_number:
+        raise LookupError(f"Choose two different revisions to compare (both are {from_number}).")
+    old, new = revisions[from_number], revisions[to_number]
+    analyses = latest_analyses_for([old, new])
+    for revision in (old, new):
+        if revision.pk not in analyses:
+            raise LookupError(
+                f"Revision {revision.number} of {slug!r} is not analysed yet"
+                " (manage.py reanalyse analyses it)."
+            )
+    diff = diffing.diff_document(
+        old.body, analyses[old.pk].as_dict(), new.body, analyses[new.pk].as_dict()
+    )
+    return {"article": article.slug, "from": old.number, "to": new.number, **diff}
+
+
 def compare(
     old: Revision, new: Revision, *, new_analysis: nlp.Analysis | None = None
 ) -> dict[str, object]:

@@ -17,7 +17,9 @@ in the number of sentences:
    old -> one new) are scored, and the heaviest chain in order on both sides
    is kept (:mod:`review.diffing.chain`);
 4. sentences still unmatched are paired through an inverted index of their
-   rarest words ("moved" and edited, or "changed" when the pair fits in place).
+   rarest words ("moved" and edited, or "changed" when the pair fits in place);
+5. runs of deleted and added sentences (with edited ones among them) that
+   rewrite one passage become one "changed" op (:mod:`review.diffing.rewritten`).
 """
 
 from __future__ import annotations
@@ -250,7 +252,9 @@ class _Aligner:
         self._duplicates()
         self._gaps()
         self._far()
-        return group_rewritten(self._emit(), self.old, self.new)
+        return group_rewritten(
+            self._emit(), self.old, self.new, old_words=self.old_words, new_words=self.new_words
+        )
 
     # 1. exact matches
     def _exact(self) -> None:
@@ -460,7 +464,8 @@ def align(old: Sequence[str], new: Sequence[str]) -> list[Op]:
     Each op is ``{"op", "old", "new", "changed", "tokens"}`` with sentence
     indices (None on the missing side); a split carries ``"split": [j, j+1, ...]``
     (all the new indices, up to ``MAX_PARTS``), a merge ``"merged": [i, i+1, ...]``
-    (old indices).
+    (old indices); a rewritten passage carries ``"rewritten": True`` and either
+    or both lists (up to ``MAX_REWRITE`` indices each).
     """
     return _Aligner(old, new).run()
 

@@ -23,10 +23,11 @@ two runs joined by a space, like a split or a merge.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from review.diffing import folding
+from review.diffing.folding import PART_CONTAINMENT
 from review.diffing.tokens import word_diff
 
 #: The two sides of a rewritten passage share at least this share of their
@@ -36,6 +37,19 @@ REWRITE_SIMILARITY = 0.6
 MAX_REWRITE = 8
 
 Op = dict[str, Any]
+#: A sentence index -> its folded word set (the aligner's cache when it has one).
+WordsOf = Callable[[int], frozenset[str]]
+
+
+def _cached_words(sentences: Sequence[str]) -> WordsOf:
+    cache: dict[int, frozenset[str]] = {}
+
+    def words_of(index: int) -> frozenset[str]:
+        if index not in cache:
+            cache[index] = folding.words(sentences[index])
+        return cache[index]
+
+    return words_of
 
 
 def _member(op: Op) -> bool:
@@ -58,21 +72,17 @@ def _consecutive(indices: list[int]) -> bool:
 
 
 class _Passages:
-    def __init__(self, old: Sequence[str], new: Sequence[str]) -> None:
+    def __init__(
+        self,
+        old: Sequence[str],
+        new: Sequence[str],
+        old_words: WordsOf | None,
+        new_words: WordsOf | None,
+    ) -> None:
         self.old = old
         self.new = new
-        self._old_words: dict[int, frozenset[str]] = {}
-        self._new_words: dict[int, frozenset[str]] = {}
-
-    def old_words(self, i: int) -> frozenset[str]:
-        if i not in self._old_words:
-            self._old_words[i] = folding.words(self.old[i])
-        return self._old_words[i]
-
-    def new_words(self, j: int) -> frozenset[str]:
-        if j not in self._new_words:
-            self._new_words[j] = folding.words(self.new[j])
-        return self._new_words[j]
+        self.old_words = old_words or _cached_words(old)
+        self.new_words = new_words or _cached_words(new)
 
     def qualifies(self, piece: Sequence[Op]) -> bool:
         """Whether ``piece`` (consecutive in-place ops) is one rewritten passage."""
@@ -103,14 +113,18 @@ class _Passages:
         """
         sized = [len(_olds(op)) + len(_news(op)) for op in run]
         unpaired = [0]  # added and deleted ops before each position
-        for op in run:
+        hopeless = [0]  # ops before each position that fit in no passage
+        for op, fits in zip(run, self._may_fit(run), strict=True):
             unpaired.append(unpaired[-1] + (op["op"] in ("added", "deleted")))
+            hopeless.append(hopeless[-1] + (not fits))
         taken = [False] * len(run)
         found: list[tuple[int, int]] = []
         for length in range(min(len(run), 2 * MAX_REWRITE), 1, -1):
             for first in range(len(run) - length + 1):
                 stop = first + length
-                if unpaired[stop] == unpaired[first] or any(taken[first:stop]):
+                if unpaired[stop] == unpaired[first] or hopeless[stop] != hopeless[first]:
+                    continue
+                if any(taken[first:stop]):
                     continue
                 if sum(sized[first:stop]) > 2 * MAX_REWRITE:
                     continue
@@ -123,6 +137,46 @@ class _Passages:
                 taken[first:stop] = [True] * (stop - first)
                 found.append((first, stop))
         return sorted(found)
+
+    def _may_fit(self, run: list[Op]) -> list[bool]:
+        """Per op, whether some passage could hold it: an added or deleted sentence
+        needs half its words on the other side of the ops around it (any passage
+        holding it lies within ``2 * MAX_REWRITE - 1`` ops of it). One sliding
+        count of words per side keeps this linear in the run."""
+        reach = 2 * MAX_REWRITE - 1
+        sides = [
+            ([self.old_words(i) for i in _olds(op)], [self.new_words(j) for j in _news(op)])
+            for op in run
+        ]
+        old_count: dict[str, int] = {}
+        new_count: dict[str, int] = {}
+
+        def slide(position: int, step: int) -> None:
+            if 0 <= position < len(run):
+                olds, news = sides[position]
+                for words in olds:
+                    for word in words:
+                        old_count[word] = old_count.get(word, 0) + step
+                for words in news:
+                    for word in words:
+                        new_count[word] = new_count.get(word, 0) + step
+
+        for position in range(min(reach, len(run))):
+            slide(position, 1)
+        fits: list[bool] = []
+        for position, op in enumerate(run):
+            slide(position + reach, 1)
+            slide(position - reach - 1, -1)
+            if op["op"] == "deleted":
+                words, other = sides[position][0][0], new_count
+            elif op["op"] == "added":
+                words, other = sides[position][1][0], old_count
+            else:
+                fits.append(True)
+                continue
+            shared = sum(1 for word in words if other.get(word, 0) > 0)
+            fits.append(bool(words) and shared >= PART_CONTAINMENT * len(words))
+        return fits
 
     def op(self, piece: list[Op]) -> Op:
         olds = sorted(i for op in piece for i in _olds(op))
@@ -144,9 +198,20 @@ class _Passages:
         return op
 
 
-def group_rewritten(ops: Sequence[Op], old: Sequence[str], new: Sequence[str]) -> list[Op]:
-    """``ops`` with each rewritten passage (see the module) made one op."""
-    passages = _Passages(old, new)
+def group_rewritten(
+    ops: Sequence[Op],
+    old: Sequence[str],
+    new: Sequence[str],
+    *,
+    old_words: WordsOf | None = None,
+    new_words: WordsOf | None = None,
+) -> list[Op]:
+    """``ops`` with each rewritten passage (see the module) made one op.
+
+    ``old_words``/``new_words`` give a sentence's folded word set by index
+    (the aligner passes its cache); by default they are computed here.
+    """
+    passages = _Passages(old, new, old_words, new_words)
     result: list[Op] = []
     position = 0
     while position < len(ops):
@@ -158,11 +223,14 @@ def group_rewritten(ops: Sequence[Op], old: Sequence[str], new: Sequence[str]) -
         while stop < len(ops) and _member(ops[stop]):
             stop += 1
         run = list(ops[position:stop])
+        position = stop
+        if len(run) < 2 or all(op["op"] == "changed" for op in run):
+            result.extend(run)  # edited sentences each paired: nothing to group
+            continue
         at = 0
         for first, piece_stop in passages.pieces(run):
             result.extend(run[at:first])
             result.append(passages.op(run[first:piece_stop]))
             at = piece_stop
         result.extend(run[at:])
-        position = stop
     return result

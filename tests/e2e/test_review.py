@@ -147,3 +147,40 @@ def test_compare_works_without_javascript(
     page.get_by_role("button", name="Compare").click()
     expect(page.locator("#summary-line")).to_contain_text("Revision 2 → 1")
     context.close()
+
+
+def test_a_rewritten_passage_is_one_row_that_j_reaches(page, editor, rewritten_slug) -> None:
+    log_in(page, editor)
+    page.goto(f"/articles/{rewritten_slug}/compare/?from=1&to=2")
+    expect(page.locator("#summary-line")).to_contain_text("1 changed, 0 added, 0 deleted, 0 moved")
+    changes_above = page.locator(".change").count() - page.locator(".row.change").count()
+    for _ in range(changes_above + 1):  # the attribution changes come first
+        page.keyboard.press("j")
+    current = page.locator(".row.current")
+    expect(current.locator(".badge")).to_have_text("rewritten")
+    expect(current.locator(".rewrite-size")).to_have_text("2 sentences → 3")
+    expect(current.locator(".new")).to_contain_text("The teams were still searching")
+    expect(current.locator(".new ins").first).to_contain_text("Police said two people")
+    expect(current.locator(".old del").first).to_have_text(" of Marden")
+    expect(page.locator(".row.op-added, .row.op-deleted")).to_have_count(0)
+
+
+def test_a_rewritten_passage_reads_inline_without_javascript(
+    browser, live_server, editor, rewritten_slug
+) -> None:
+    from tests.conftest import PASSWORD
+
+    context = browser.new_context(java_script_enabled=False, base_url=live_server.url)
+    page = context.new_page()
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill(editor.username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.goto(f"/articles/{rewritten_slug}/compare/?from=1&to=2")
+    page.get_by_label("Inline").check()
+    page.get_by_role("button", name="Compare").click()
+    row = page.locator(".row.op-changed")
+    expect(row).to_have_count(1)
+    expect(row.locator(".badge")).to_have_text("rewritten")
+    expect(row.locator(".inline ins").last).to_have_text("were still searching")
+    context.close()

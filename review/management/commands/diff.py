@@ -1,4 +1,4 @@
-"""``manage.py diff``: compare two revisions (files) sentence by sentence.
+"""``manage.py diff``: compare two revisions sentence by sentence.
 
 ``diff OLD NEW [--raw] --format json`` prints one ``newsdesk.diff/1`` object;
 ``diff --pairs LIST [--raw] --format jsonl`` reads ``OLD<TAB>NEW`` lines and
@@ -6,6 +6,12 @@ prints one object a line, with ``old_path`` and ``new_path`` (``--format json``
 with ``--pairs`` prints them as one JSON array). Without
 ``--raw`` the files are page captures and their body is compared; with it,
 the exact text of the files. All texts go through one analysis batch.
+
+``diff --article SLUG [--from N] [--to M] [--format json|jsonl]`` compares two
+stored revisions of an article through their stored analyses, without loading
+spaCy, and prints the object ``/api/articles/<slug>/diff`` serves (with
+``article``, ``from`` and ``to``). Defaults as in the API: the previous
+revision against the latest.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import DatabaseError
 
 from articles.management.common import read_article_text, registry
 from review.diffing import diff_document
@@ -49,7 +56,10 @@ def _resolve(name: str, list_path: Path) -> Path:
 
 
 class Command(BaseCommand):
-    help = "Sentence-level diff of two revisions (files), as newsdesk.diff/1 JSON."
+    help = (
+        "Sentence-level diff of two revisions (files, or stored revisions with --article),"
+        " as newsdesk.diff/1 JSON."
+    )
     requires_system_checks = ()  # a machine interface: no URL or admin checks
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -57,8 +67,20 @@ class Command(BaseCommand):
         parser.add_argument("--pairs", metavar="LIST", help="file of OLD<TAB>NEW lines")
         parser.add_argument("--raw", action="store_true", help="compare the files' exact text")
         parser.add_argument("--format", choices=("json", "jsonl"), default="json")
+        parser.add_argument(
+            "--article", metavar="SLUG", help="diff two stored revisions of this article"
+        )
+        parser.add_argument(
+            "--from", dest="from_", type=int, metavar="N", help="with --article: old revision"
+        )
+        parser.add_argument("--to", type=int, metavar="M", help="with --article: new revision")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["article"] is not None:
+            self._write([self._stored_diff(options)], options["format"], many=False)
+            return
+        if options["from_"] is not None or options["to"] is not None:
+            raise CommandError("--from and --to go with --article SLUG")
         paths: list[str] = options["paths"]
         if options["pairs"]:
             if paths:
@@ -86,10 +108,32 @@ class Command(BaseCommand):
                 diff = {"old_path": str(old_path), "new_path": str(new_path), **diff}
             results.append(diff)
 
-        if options["format"] == "jsonl":
+        self._write(results, options["format"], many=bool(options["pairs"]))
+
+    def _write(self, results: list[dict[str, Any]], fmt: str, *, many: bool) -> None:
+        if fmt == "jsonl":
             for result in results:
                 self.stdout.write(json.dumps(result, ensure_ascii=False))
-        elif options["pairs"]:
+        elif many:
             self.stdout.write(json.dumps(results, ensure_ascii=False, indent=2))
         else:
             self.stdout.write(json.dumps(results[0], ensure_ascii=False, indent=2))
+
+    def _stored_diff(self, options: dict[str, Any]) -> dict[str, Any]:
+        """The diff of two stored revisions from their stored analyses (no spaCy)."""
+        if options["paths"] or options["pairs"] or options["raw"]:
+            raise CommandError(
+                "--article compares stored revisions: give no paths, --pairs or --raw"
+            )
+        from review.selectors import stored_diff
+
+        try:
+            return stored_diff(
+                options["article"], from_number=options["from_"], to_number=options["to"]
+            )
+        except LookupError as error:
+            raise CommandError(str(error.args[0])) from error
+        except DatabaseError as error:
+            raise CommandError(
+                f"cannot read the database ({error}); is it migrated (manage.py migrate)?"
+            ) from error
