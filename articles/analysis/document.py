@@ -12,7 +12,7 @@ import bisect
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from articles.analysis.quotes import CLOSE_QUOTES, OPEN_QUOTES, Offsets
+from articles.analysis.quotes import CLOSE_MARKS, OPEN_MARKS, Offsets
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -59,6 +59,8 @@ class Document:
         self.used_cues: set[int] = set()
         self.found: list[Found] = []
         self.by_sentence: dict[int, list[Found]] = {}
+        # Known gender of each person by canonical name (coref.person_genders).
+        self.genders: dict[str, str] | None = None
 
     def token_at(self, char: int) -> int:
         """The token holding character ``char`` (or the last one starting before it)."""
@@ -79,14 +81,14 @@ class Document:
             or (drop_marks and doc[first].lower_ == "that")
             or doc[first].dep_ == "cc"
         ):
-            if doc[first].text in OPEN_QUOTES and first < last:
+            if doc[first].text in OPEN_MARKS and first < last:
                 break
             first += 1
         while last >= first and (
             doc[last].is_punct or doc[last].is_space or doc[last].dep_ == "cc"
         ):
-            if doc[last].text in CLOSE_QUOTES and any(
-                doc[k].text in OPEN_QUOTES for k in range(first, last)
+            if doc[last].text in CLOSE_MARKS and any(
+                doc[k].text in OPEN_MARKS for k in range(first, last)
             ):
                 break
             last -= 1

@@ -32,10 +32,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from articles.analysis import content, flags, lexicon, quotes, speakers
+from articles.analysis import content, coref, flags, lexicon, quotes, speakers
 from articles.analysis.cues import CLAUSE_ONLY, REPORTING_VERBS, is_cue_verb
 from articles.analysis.document import Document, Found
-from articles.analysis.quotes import CLOSE_QUOTES, OPEN_QUOTES, QUOTE_MARKS, Offsets
+from articles.analysis.quotes import CLOSE_MARKS, OPEN_MARKS, Offsets
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -51,6 +51,10 @@ LIGHT_VERBS = lexicon.words("light_verbs")
 HEARERS = lexicon.words("hearers")
 # A cue under these is not reported ("declined to say whether ...").
 REFUSALS = lexicon.words("refusal_verbs")
+# Evaluative and naming verbs: "called the plan 'a disaster'".
+NAMING_VERBS = lexicon.words("naming_verbs")
+# Mental states and intentions ("fears the vote will be delayed").
+MENTAL = lexicon.words("mental_verbs")
 _SENTENCE_END = frozenset({".", "!", "?"})
 _MIN_QUOTE_WORDS = 4
 _WINDOW = 15  # tokens after a closing quote where its cue may be
@@ -109,7 +113,7 @@ def add(
         speaker_span = speakers.noun_phrase(d, speaker)
         name, is_person = speakers.speaker_name(d, speaker)
         plural = speaker.tag_ in ("NNS", "NNPS") or any(c.dep_ == "conj" for c in speaker.children)
-    if kind == "indirect" and any(ch in d.text[said[0] : said[1]] for ch in QUOTE_MARKS):
+    if kind == "indirect" and quotes.has_quote_mark(d.text[said[0] : said[1]]):
         kind = "mixed"
     d.remember(
         Found(
@@ -233,7 +237,7 @@ def window_after(d: Document, close_tok: int) -> list[Token]:
     for token in d.doc[close_tok + 1 : close_tok + 1 + _WINDOW]:
         if token.is_space and ("\n" in token.text or "\r" in token.text):
             break
-        if token.text in OPEN_QUOTES or token.text in _SENTENCE_END:
+        if token.text in OPEN_MARKS or token.text in _SENTENCE_END:
             break
         tokens.append(token)
     return tokens
@@ -268,7 +272,7 @@ def cue_before(d: Document, open_tok: int) -> Token | None:
                 index -= 1
                 continue
             return None
-        if token.text in _SENTENCE_END or token.text in CLOSE_QUOTES:
+        if token.text in _SENTENCE_END or token.text in CLOSE_MARKS:
             return None
         if is_cue_verb(token):
             return token
@@ -338,8 +342,56 @@ def verbs(d: Document) -> None:
             according(d, token)
         elif token.pos_ == "NOUN" and lower in NOUN_CUES:
             noun_cue(d, token)
+        elif token.pos_ == "VERB" and token.lemma_.lower() in NAMING_VERBS and naming_cue(d, token):
+            continue
+        elif token.pos_ == "VERB" and lower in ("put", "puts") and as_cue(d, token):
+            continue
         elif is_cue_verb(token):
             verb_cue(d, token)
+
+
+def _agent(d: Document, speaker: Token | None) -> bool:
+    """Whether ``speaker`` can say or think something (not "the index", "a speech")."""
+    return speaker is not None and speaker.lemma_.lower() not in coref.NON_AGENTS
+
+
+def naming_cue(d: Document, verb: Token) -> bool:
+    """ "Ortiz called the plan 'a disaster'": the object and its name are the content."""
+    found = content.naming_content(d, verb)
+    speaker = speakers.speaker_token(verb)
+    if found is None or not _agent(d, speaker):
+        return False
+    add(d, speaker, cue_span(d, verb), found, "indirect", verb.i)
+    return True
+
+
+def as_cue(d: Document, verb: Token) -> bool:
+    """ "As one trader put it, ..." / "..., as police have said": the main clause is
+    the content (direct when it is one quotation)."""
+    if verb.lower_ in ("put", "puts") and not any(
+        c.dep_ == "dobj" and c.lower_ == "it" for c in verb.children
+    ):
+        return False
+    if any(c.dep_ == "dobj" and c.lower_ != "it" for c in verb.children):
+        return False  # "as he said goodbye": an action
+    found = content.as_content(d, verb)
+    speaker = speakers.speaker_token(verb)
+    if found is None or not _agent(d, speaker):
+        return False
+    whole = _one_quotation(d, found)
+    kind: AttributionKind = "direct" if whole is not None else "indirect"
+    d.used_cues.add(verb.i)
+    add(d, speaker, cue_span(d, verb), whole or found, kind, verb.i)
+    return True
+
+
+def _one_quotation(d: Document, span: Offsets) -> Offsets | None:
+    """The quoted words when ``span`` is exactly one quotation (marks and end stop)."""
+    for open_at, close_at, closed in quotes.quotations(d.text[span[0] : span[1]]):
+        if closed and open_at == 0 and d.text[span[0] + close_at + 1 : span[1]].strip(".,") == "":
+            inside = quotes.inner(d.text, span[0] + open_at, span[0] + close_at)
+            return inside
+    return None
 
 
 def verb_cue(d: Document, verb: Token) -> None:
@@ -347,7 +399,7 @@ def verb_cue(d: Document, verb: Token) -> None:
     lemma = verb.lemma_.lower()
     if verb.dep_ == "xcomp" and verb.head.lemma_.lower() in REFUSALS:
         return  # "declined to say whether ...": nothing was said
-    if _an_action(d, verb, lemma):
+    if as_cue(d, verb) or _an_action(d, verb, lemma):
         return
     found = content.passive_content(d, verb) or content.content_of(d, verb)
     if found is None:
@@ -361,8 +413,10 @@ def verb_cue(d: Document, verb: Token) -> None:
             return
         add(d, None, cue_span(d, verb), found, "indirect", verb.i)
         return
-    if speaker is None:
+    if not _agent(d, speaker) or speaker is None:
         return
+    if lemma in MENTAL and speaker.lower_ == "it":
+        return  # "it hopes": a state of mind needs someone to hold it
     if lemma == "show" and d.entities.person_at(speaker.i) is not None:
         return  # a person "showed" something: evidence, not a report
     add(d, speaker, cue_span(d, verb), found, "indirect", verb.i)

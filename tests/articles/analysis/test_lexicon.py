@@ -22,6 +22,12 @@ MUST_BE_DISJOINT = [
     ("scales", "currencies"),
     # A cue under a refusal is dropped ("declined to say"): never a cue itself.
     ("refusal_verbs", "reporting_verbs"),
+    # A quotation-only cue reports nothing elsewhere: never a reporting verb too.
+    ("quote_cue_verbs", "reporting_verbs"),
+    # Pronoun agreement: a first name, a title or a pronoun says one gender only.
+    ("female_first_names", "male_first_names"),
+    ("feminine_titles", "masculine_titles"),
+    ("feminine_pronouns", "masculine_pronouns"),
 ]
 
 # Lists that qualify entries of another list, so must only name those.
@@ -29,6 +35,9 @@ MUST_BE_WITHIN = [
     ("finite_clause_verbs", "reporting_verbs"),
     ("speech_object_verbs", "reporting_verbs"),
     ("reporting_verb_particles", "reporting_verbs"),
+    ("mental_verbs", "reporting_verbs"),
+    # he/she agreement only narrows the person pronouns.
+    ("feminine_pronouns", "person_pronouns"),
 ]
 
 
