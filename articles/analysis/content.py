@@ -74,6 +74,8 @@ def _prepositional_content(d: Document, verb: Token, prep: Token) -> Offsets | N
         (c for c in verb.children if c.dep_ in ("xcomp", "ccomp") and c.i > prep.right_edge.i),
         None,
     )
+    if prep.lower_ not in ("on", "upon"):
+        clause = None  # "called for a fund to buy shells": the phrase is the content
     if clause is not None:
         return d.trimmed(prep.i + 1, clause.right_edge.i, drop_marks=False)
     return d.trimmed(prep.i, prep.right_edge.i, drop_marks=False)
@@ -83,7 +85,7 @@ def naming_content(d: Document, verb: Token) -> Offsets | None:
     """ "called the plan 'a disaster'", "blasted the ruling as unfair": the object
     and what it is called; None without a complement (just "called the police")."""
     obj = next((c for c in verb.children if c.dep_ == "dobj" and c.i > verb.i), None)
-    if obj is None or obj.pos_ == "PRON" and obj.lower_ in ("it", "this", "that"):
+    if obj is None or (obj.pos_ == "PRON" and obj.lower_ in ("it", "this", "that")):
         return None
     complement = next(
         (

@@ -75,6 +75,11 @@ def person_genders(d: Document) -> dict[str, str]:
     return d.genders
 
 
+def _a_thing(token: Token) -> bool:
+    """A common noun naming a thing ("the index"), never a speaker."""
+    return token.pos_ == "NOUN" and token.lemma_.lower() in NON_AGENTS
+
+
 def agrees(d: Document, pronoun: Token, name: str | None) -> bool:
     """Whether ``pronoun`` can stand for the person ``name`` (unknown never blocks)."""
     wanted = pronoun_gender(pronoun.lower_)
@@ -163,7 +168,7 @@ def previous_body(d: Document, pronoun: Token) -> str | None:
             and item.speaker_name
             and item.speaker is not None
             and d.doc[d.token_at(item.speaker[1] - 1)].pos_ in ("NOUN", "PROPN")
-            and d.doc[d.token_at(item.speaker[1] - 1)].lemma_.lower() not in NON_AGENTS
+            and not _a_thing(d.doc[d.token_at(item.speaker[1] - 1)])
             and item.cue[0] < pronoun.idx
             and (best is None or item.cue[0] > best.cue[0])
         ):

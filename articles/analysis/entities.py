@@ -59,6 +59,8 @@ _CURRENCY_SIGNS = lexicon.words("currency_signs")
 # "to X" / "from X" is a place after these heads.
 _MOTION_HEADS = lexicon.words("motion_heads")
 _LEADING_DROP = lexicon.words("determiners")
+# A name opening with a common first name is a person ("Elena Varga"), not a thing.
+FIRST_NAMES = lexicon.words("female_first_names") | lexicon.words("male_first_names")
 _POSSESSIVE = frozenset({"'s", "’s", "'", "’"})
 
 
@@ -266,7 +268,9 @@ def _context_label(doc: Doc, start: int, end: int, label: str) -> str | None:
             return "FAC"
         if last in _ORG_HEADS and label != "ORG":
             return "ORG"
-    if label in ("ORG", "GPE", "LOC", "FAC", "PRODUCT", "WORK_OF_ART") and _has_age(doc, end):
+    if label in ("ORG", "GPE", "LOC", "FAC", "PRODUCT", "WORK_OF_ART") and (
+        _has_age(doc, end) or _first_name_first(doc, start, end)
+    ):
         return "PERSON"  # "Graham Pollard, 58,"; "Alasdair MacLeod was 24 when ..."
     if end - start > 1 and (
         (head.dep_ == "appos" and _is_role(head.head) and head.head.i < start)
@@ -274,6 +278,15 @@ def _context_label(doc: Doc, start: int, end: int, label: str) -> str | None:
     ):
         return "PERSON"  # "a police spokeswoman, Anouk de Vries"; "Laura Smit, a researcher"
     return None
+
+
+def _first_name_first(doc: Doc, start: int, end: int) -> bool:
+    """Two or three words, the first a common first name: "Elena Varga"."""
+    return (
+        2 <= end - start <= 3
+        and doc[start].lower_ in FIRST_NAMES
+        and _full_name_like(doc, start, end)
+    )
 
 
 def _has_age(doc: Doc, end: int) -> bool:
