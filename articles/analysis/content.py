@@ -97,7 +97,14 @@ def naming_content(d: Document, verb: Token) -> Offsets | None:
         None,
     )
     if complement is None:
-        complement = next((c for c in obj.rights if c.dep_ in ("appos", "oprd")), None)
+        complement = next(
+            (
+                c
+                for c in obj.rights
+                if c.dep_ in ("appos", "oprd") or (c.dep_ == "prep" and c.lower_ == "as")
+            ),
+            None,
+        )
     if complement is None:
         return None
     found = d.trimmed(obj.left_edge.i, complement.right_edge.i, drop_marks=False)

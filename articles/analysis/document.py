@@ -12,6 +12,7 @@ import bisect
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from articles.analysis import lexicon
 from articles.analysis.quotes import CLOSE_MARKS, OPEN_MARKS, Offsets
 
 if TYPE_CHECKING:
@@ -36,6 +37,10 @@ class Found:
     flags: set[str] = field(default_factory=set)
 
 
+# Verb forms the model lemmatises wrongly ("hopes" -> "hop"), and their lemma.
+LEMMA_FIXES = {form: lemma for form, (lemma,) in lexicon.table("verb_lemma_fixes").items()}
+
+
 class Document:
     """One document's attribution pass: the parse, its lookups and the findings."""
 
@@ -44,6 +49,9 @@ class Document:
         self.text = doc.text
         self.entities = entities
         self.starts = [token.idx for token in doc]
+        for token in doc:
+            if token.pos_ == "VERB" and token.lower_ in LEMMA_FIXES:
+                token.lemma_ = LEMMA_FIXES[token.lower_]
         self.sent_of: list[int] = [0] * len(doc)
         self.sent_bounds: list[tuple[int, int]] = []
         # Number of sentences with words up to each sentence: a closing quote mark

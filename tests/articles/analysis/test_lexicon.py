@@ -42,7 +42,7 @@ MUST_BE_WITHIN = [
 
 
 # Files of a key and its values a line.
-TABLES = {"reporting_verbs", "reporting_verb_particles"}
+TABLES = {"reporting_verbs", "reporting_verb_particles", "verb_lemma_fixes"}
 
 
 def keys(name: str) -> frozenset[str]:
