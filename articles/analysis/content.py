@@ -111,8 +111,13 @@ def naming_content(d: Document, verb: Token) -> Offsets | None:
     if found is None:
         return None
     start, end = found
-    if d.text[end : end + 1] in ("'", "’") and d.text[start:end].count(d.text[end]) % 2:
-        end += 1  # "'a disaster'": the closing single quote of an opened one
+    opened = {"'": "'", "’": "‘", '"': '"', "”": "“"}
+    mark = d.text[end : end + 1]
+    if mark in opened:
+        inner = d.text[start:end]
+        count = inner.count(mark) if opened[mark] == mark else inner.count(opened[mark])
+        if count % 2 if opened[mark] == mark else count > inner.count(mark):
+            end += 1  # "'a disaster'": the closing mark of a quotation opened inside
     return start, end
 
 

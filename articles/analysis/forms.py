@@ -41,11 +41,25 @@ def span_name(d: Document, span: Offsets) -> tuple[str | None, bool]:
     return strip_name(d.text[span[0] : span[1]]) or None, False
 
 
+def label_name(d: Document, label: str) -> str | None:
+    """The person a transcript label names by surname ("ADLER" for Naomi Adler)."""
+    last = label.split()[-1].casefold() if label.split() else ""
+    for mention in d.entities.mentions:
+        if mention.label == "PERSON":
+            name = mention.canonical or d.entities.canonical_person(mention.text)
+            if " " in name and name.split()[-1].casefold() == last:
+                return name
+    return None
+
+
 def record(
     d: Document, speaker: Offsets, cue: Offsets, content: Offsets, kind: AttributionKind
 ) -> Found:
     """Remember an attribution whose speaker is a span of the text."""
     name, is_person = span_name(d, speaker)
+    if not is_person:
+        person = label_name(d, d.text[speaker[0] : speaker[1]])
+        name, is_person = (person, True) if person is not None else (name, False)
     found = Found(
         speaker=speaker,
         cue=cue,

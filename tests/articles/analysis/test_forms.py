@@ -330,3 +330,19 @@ def test_a_real_change_of_antecedent_is_a_speaker_change() -> None:
     new = old.replace("Senator Ann Ruiz", "Senator Maria Lopez")
     changes = _speaker_changes(old, new)
     assert [c["new"]["speaker"]["text"] for c in changes] == ["She"]
+
+
+def test_a_naming_verb_keeps_the_closing_mark_of_its_quoted_name() -> None:
+    found = only('Mendes called the ruling "a disgrace".')
+    assert found["content"]["text"] == 'the ruling "a disgrace"'
+    assert found["kind"] == "mixed"
+
+
+def test_a_transcript_label_by_surname_names_the_person() -> None:
+    text = (
+        "Councillor Naomi Adler answered questions on Monday.\n\n"
+        "ADLER: We will publish the figures next week.\n"
+        "REPORTER: Why not today?\n"
+    )
+    found = attributions(text)
+    assert [a["speaker_name"] for a in found] == ["Naomi Adler", "REPORTER"]
