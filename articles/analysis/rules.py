@@ -20,7 +20,13 @@ Rules, in order:
    conjunctions, participles, control verbs, passives with ``by`` and
    relative clauses);
 3. ``according to X``;
-4. noun cues: ``gave ... the assurance that ...`` and ``X's claim that ...``.
+4. noun cues: ``gave ... the assurance that ...`` and ``X's claim that ...``;
+5. naming verbs (``called the plan 'a disaster'``) and ``as X put it``;
+6. line forms (:mod:`~articles.analysis.forms`): transcript labels first (their
+   turns read as quoted), signature lines with the quotes, headlines last.
+
+A quote split by its cue (``"A," she said. "B."``) is one attribution; a
+reported attribution inside the content of one by the same speaker is dropped.
 
 Speaker names resolve appositions ("Its chairman, Patrick Doyle"), he/she,
 they (the plural speaker just before) and "It said" (the body just before):
