@@ -29,7 +29,7 @@ from articles.analysis.types import (
     Span,
 )
 
-PIPELINE_VERSION = "4"
+PIPELINE_VERSION = "5"
 
 __all__ = [
     "PIPELINE_VERSION",

@@ -44,7 +44,7 @@ def content_of(d: Document, verb: Token) -> Offsets | None:
     if "clause" in allowed:
         clause = _clause_after(d, verb, lemma)
         if clause is not None:
-            return clause_span(d, clause)
+            return clause_span(d, clause, verb)
         before = _clause_before(d, verb, lemma)
         if before is not None:
             # "Prices will rise, analysts say": the clause comes first.
@@ -55,7 +55,7 @@ def content_of(d: Document, verb: Token) -> Offsets | None:
     children = list(verb.children)
     for child in children:
         if child.dep_ == "prep" and child.lower_ in allowed and child.i > verb.i:
-            return d.trimmed(child.i, child.right_edge.i, drop_marks=False)
+            return _prepositional_content(d, verb, child)
     if "dobj" in allowed:
         for child in children:
             if child.dep_ == "dobj" and child.i > verb.i and child.pos_ != "PRON":
@@ -65,6 +65,73 @@ def content_of(d: Document, verb: Token) -> Offsets | None:
     if "clause" in allowed and lemma not in FINITE_ONLY:
         return fronted_content(d, verb)
     return None
+
+
+def _prepositional_content(d: Document, verb: Token, prep: Token) -> Offsets | None:
+    """ "warned of delays": the phrase; "called on the board to resign": the object
+    and the to-infinitive after it, without the preposition."""
+    clause = next(
+        (c for c in verb.children if c.dep_ in ("xcomp", "ccomp") and c.i > prep.right_edge.i),
+        None,
+    )
+    if prep.lower_ not in ("on", "upon"):
+        clause = None  # "called for a fund to buy shells": the phrase is the content
+    if clause is not None:
+        return d.trimmed(prep.i + 1, clause.right_edge.i, drop_marks=False)
+    return d.trimmed(prep.i, prep.right_edge.i, drop_marks=False)
+
+
+def naming_content(d: Document, verb: Token) -> Offsets | None:
+    """ "called the plan 'a disaster'", "blasted the ruling as unfair": the object
+    and what it is called; None without a complement (just "called the police")."""
+    obj = next((c for c in verb.children if c.dep_ == "dobj" and c.i > verb.i), None)
+    if obj is None or (obj.pos_ == "PRON" and obj.lower_ in ("it", "this", "that")):
+        return None
+    complement = next(
+        (
+            c
+            for c in verb.children
+            if c.i > obj.i
+            and (c.dep_ in ("oprd", "xcomp", "ccomp") or (c.dep_ == "prep" and c.lower_ == "as"))
+        ),
+        None,
+    )
+    if complement is None:
+        complement = next(
+            (
+                c
+                for c in obj.rights
+                if c.dep_ in ("appos", "oprd") or (c.dep_ == "prep" and c.lower_ == "as")
+            ),
+            None,
+        )
+    if complement is None:
+        return None
+    found = d.trimmed(obj.left_edge.i, complement.right_edge.i, drop_marks=False)
+    if found is None:
+        return None
+    start, end = found
+    opened = {"'": "'", "’": "‘", '"': '"', "”": "“"}
+    mark = d.text[end : end + 1]
+    if mark in opened:
+        inner = d.text[start:end]
+        count = inner.count(mark) if opened[mark] == mark else inner.count(opened[mark])
+        if count % 2 if opened[mark] == mark else count > inner.count(mark):
+            end += 1  # "'a disaster'": the closing mark of a quotation opened inside
+    return start, end
+
+
+def as_content(d: Document, verb: Token) -> Offsets | None:
+    """ "As one trader put it, ...", "..., as police have said": the clause the
+    "as" clause hangs off, without the "as" clause."""
+    if verb.dep_ != "advcl" or not any(
+        c.dep_ == "mark" and c.lower_ == "as" for c in verb.children
+    ):
+        return None
+    head = verb.head
+    if verb.i < head.i:
+        return d.trimmed(verb.right_edge.i + 1, head.right_edge.i, drop_marks=False)
+    return d.trimmed(head.left_edge.i, verb.left_edge.i - 1, drop_marks=False)
 
 
 def _clause_after(d: Document, verb: Token, lemma: str) -> Token | None:
@@ -174,9 +241,13 @@ def whole_line(d: Document, first: int, last: int) -> bool:
     )
 
 
-def clause_span(d: Document, head: Token) -> Offsets | None:
-    """A clause's span, cut before a trailing clause that is an attribution of its own."""
+def clause_span(d: Document, head: Token, cue: Token | None = None) -> Offsets | None:
+    """A clause's span, cut before a trailing clause that is an attribution of its own;
+    never the cue itself ("the memo, which officials said was leaked": from "was")."""
     last = head.right_edge.i
+    first = head.left_edge.i
+    if cue is not None and first <= cue.i < head.i:
+        first = cue.i + 1
     for child in head.rights:
         if child.dep_ in ("advcl", "conj") and is_cue_verb(child):
             if (
@@ -186,7 +257,7 @@ def clause_span(d: Document, head: Token) -> Offsets | None:
             ):
                 last = child.left_edge.i - 1
                 break
-    return d.trimmed(head.left_edge.i, last)
+    return d.trimmed(first, last)
 
 
 def passive_content(d: Document, verb: Token) -> Offsets | None:

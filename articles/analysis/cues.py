@@ -26,6 +26,8 @@ NEEDS_PARTICLE: dict[str, str] = {
 # Strong reporting verbs: a subjectless one coordinated inside another cue's clause
 # starts a report of its own ("denied that X and said Y").
 STRONG_SAY = lexicon.words("strong_reporting_verbs")
+# Cues only next to a quotation ("The senator continued: '...'").
+QUOTE_CUES = lexicon.words("quote_cue_verbs")
 
 
 def is_cue_verb(token: Token) -> bool:
@@ -44,3 +46,8 @@ def reporting_head(clause: Token) -> Token | None:
     if clause.dep_ in ("ccomp", "xcomp") and is_cue_verb(clause.head):
         return clause.head
     return None
+
+
+def is_quote_cue(token: Token) -> bool:
+    """Whether ``token`` can be the cue of a quotation next to it ("continued")."""
+    return is_cue_verb(token) or (token.pos_ == "VERB" and token.lemma_.lower() in QUOTE_CUES)

@@ -12,7 +12,8 @@ import bisect
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from articles.analysis.quotes import CLOSE_QUOTES, OPEN_QUOTES, Offsets
+from articles.analysis import lexicon
+from articles.analysis.quotes import CLOSE_MARKS, OPEN_MARKS, Offsets
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -36,6 +37,10 @@ class Found:
     flags: set[str] = field(default_factory=set)
 
 
+# Verb forms the model lemmatises wrongly ("hopes" -> "hop"), and their lemma.
+LEMMA_FIXES = {form: lemma for form, (lemma,) in lexicon.table("verb_lemma_fixes").items()}
+
+
 class Document:
     """One document's attribution pass: the parse, its lookups and the findings."""
 
@@ -44,6 +49,9 @@ class Document:
         self.text = doc.text
         self.entities = entities
         self.starts = [token.idx for token in doc]
+        for token in doc:
+            if token.pos_ == "VERB" and token.lower_ in LEMMA_FIXES:
+                token.lemma_ = LEMMA_FIXES[token.lower_]
         self.sent_of: list[int] = [0] * len(doc)
         self.sent_bounds: list[tuple[int, int]] = []
         # Number of sentences with words up to each sentence: a closing quote mark
@@ -59,6 +67,8 @@ class Document:
         self.used_cues: set[int] = set()
         self.found: list[Found] = []
         self.by_sentence: dict[int, list[Found]] = {}
+        # Known gender of each person by canonical name (coref.person_genders).
+        self.genders: dict[str, str] | None = None
 
     def token_at(self, char: int) -> int:
         """The token holding character ``char`` (or the last one starting before it)."""
@@ -79,14 +89,14 @@ class Document:
             or (drop_marks and doc[first].lower_ == "that")
             or doc[first].dep_ == "cc"
         ):
-            if doc[first].text in OPEN_QUOTES and first < last:
+            if doc[first].text in OPEN_MARKS and first < last:
                 break
             first += 1
         while last >= first and (
             doc[last].is_punct or doc[last].is_space or doc[last].dep_ == "cc"
         ):
-            if doc[last].text in CLOSE_QUOTES and any(
-                doc[k].text in OPEN_QUOTES for k in range(first, last)
+            if doc[last].text in CLOSE_MARKS and any(
+                doc[k].text in OPEN_MARKS for k in range(first, last)
             ):
                 break
             last -= 1

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from articles.analysis import lexicon
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc, Token
+    from spacy.tokens import Doc, Span, Token
 
     from articles.analysis.types import Entity
 
@@ -59,6 +59,14 @@ _CURRENCY_SIGNS = lexicon.words("currency_signs")
 # "to X" / "from X" is a place after these heads.
 _MOTION_HEADS = lexicon.words("motion_heads")
 _LEADING_DROP = lexicon.words("determiners")
+# A name opening with a common first name is a person ("Elena Varga"), not a thing.
+FIRST_NAMES = lexicon.words("female_first_names") | lexicon.words("male_first_names")
+# A city or country playing a game is a team: "Toronto beat Boston 3-1".
+_SPORTS_VERBS = lexicon.words("sports_verbs")
+_SPORTS_WORDS = lexicon.words("sports_words")
+_SCORE = re.compile(r"(?<![\d.])\d{1,3} ?[-–] ?\d{1,3}(?![\d.])")
+# "Abbott-Baxter" alone: two capitalised parts joined by a hyphen.
+_HYPHENATED = re.compile(r"^[A-Z][a-z]+-[A-Z][a-z]+$")
 _POSSESSIVE = frozenset({"'s", "’s", "'", "’"})
 
 
@@ -210,14 +218,16 @@ _NAME_PARTICLES = lexicon.words("name_particles")
 
 
 def _name_like(doc: Doc, start: int, end: int) -> bool:
-    """Capitalised words (and inner particles: "Anouk de Vries"), at most four."""
+    """Capitalised words (and inner particles: "Anouk de Vries", inner hyphens:
+    "Lee-Gomez Partners"), at most four words."""
+    words = [t for t in doc[start:end] if not (t.text == "-" and start < t.i < end - 1)]
     return (
-        0 < end - start <= 4
+        0 < len(words) <= 4
         and doc[start].text[:1].isupper()
         and all(
             (t.text[:1].isupper() and (t.is_alpha or t.text.endswith(".") or "-" in t.text))
             or (t.i > start and t.lower_ in _NAME_PARTICLES)
-            for t in doc[start:end]
+            for t in words
         )
     )
 
@@ -266,7 +276,9 @@ def _context_label(doc: Doc, start: int, end: int, label: str) -> str | None:
             return "FAC"
         if last in _ORG_HEADS and label != "ORG":
             return "ORG"
-    if label in ("ORG", "GPE", "LOC", "FAC", "PRODUCT", "WORK_OF_ART") and _has_age(doc, end):
+    if label in ("ORG", "GPE", "LOC", "FAC", "PRODUCT", "WORK_OF_ART") and (
+        _has_age(doc, end) or _first_name_first(doc, start, end)
+    ):
         return "PERSON"  # "Graham Pollard, 58,"; "Alasdair MacLeod was 24 when ..."
     if end - start > 1 and (
         (head.dep_ == "appos" and _is_role(head.head) and head.head.i < start)
@@ -274,6 +286,15 @@ def _context_label(doc: Doc, start: int, end: int, label: str) -> str | None:
     ):
         return "PERSON"  # "a police spokeswoman, Anouk de Vries"; "Laura Smit, a researcher"
     return None
+
+
+def _first_name_first(doc: Doc, start: int, end: int) -> bool:
+    """Two or three words, the first a common first name: "Elena Varga"."""
+    return (
+        2 <= end - start <= 3
+        and doc[start].lower_ in FIRST_NAMES
+        and _full_name_like(doc, start, end)
+    )
 
 
 def _has_age(doc: Doc, end: int) -> bool:
@@ -643,6 +664,9 @@ def _person_forms(state: _Pass) -> None:
                 last = doc[mention.end - 1]
                 if last.text[:1].isupper() and last.is_alpha:
                     state.person_forms.add(last.text)
+                surname = name.split()[-1]
+                if "-" in surname and surname[:1].isupper():
+                    state.person_forms.add(surname)  # "Sarah Ellis-Hart": "Ellis-Hart"
     state.registry = dict(state.people)
     for mention in state.mentions:
         if mention.fixed and mention.canonical and mention.label == "PERSON":
@@ -689,6 +713,134 @@ def _repeats(state: _Pass) -> None:
             break
 
 
+def _hyphenated_companies(state: _Pass) -> None:
+    """ "Abbott-Baxter reported a loss": a lone hyphenated name the model took for
+    a person, with no first name, title or role around it, and no full name of a
+    person ending in it, is a company. ("Sarah Ellis-Hart ... Ellis-Hart said"
+    stays a person: the full name made it one in ``_person_forms``.)"""
+    doc = state.doc
+    for mention in state.mentions:
+        if (
+            mention.label == "PERSON"
+            and not mention.fixed
+            and _HYPHENATED.match(mention.text)
+            and mention.text not in state.person_forms
+            and not any(name.endswith(" " + mention.text) for name in state.full_names)
+            and not (mention.start > 0 and _is_role(doc[mention.start - 1]))
+            and not any(c.dep_ == "appos" and _is_role(c) for c in doc[mention.end - 1].children)
+        ):
+            mention.label = "ORG"
+
+
+def _sports_teams(state: _Pass) -> None:
+    """A city or country that beats, hosts or loses to another in a sentence with a
+    score or a sports word is a team ("Toronto beat Boston 3-1"): ORG. A score the
+    model joined to the name ("Ottawa 4-3") is cut off."""
+    doc = state.doc
+    for mention in state.mentions:
+        end = mention.end
+        while end - mention.start > 1 and (doc[end - 1].like_num or doc[end - 1].text in "-–"):
+            end -= 1
+        if end < mention.end and _SCORE.search(doc[end : mention.end].text):
+            span = doc[mention.start : end]
+            mention.end, mention.end_char, mention.text = end, span.end_char, span.text
+            mention.label = "GPE" if mention.label == "PERSON" else mention.label
+            mention.fixed = mention.anchored = False  # the score misled the label
+    for mention in list(state.mentions):
+        if mention.label not in ("GPE", "ORG") or (mention.fixed and mention.label == "GPE"):
+            continue
+        verb = _game_verb(doc[mention.end - 1])
+        if verb is not None and _about_a_game(verb.sent):
+            mention.label = "ORG"
+            mention.fixed = True
+            _other_side(state, verb)
+
+
+def _other_side(state: _Pass, verb: Token) -> None:
+    """The opponent the model left unlabelled ("Winnipeg lost to Vancouver"): a lone
+    capitalised proper noun on the other side of the game verb is a team too."""
+    for token in verb.subtree:
+        if (
+            token.i not in state.covered
+            and token.pos_ == "PROPN"
+            and token.is_title
+            and getattr(_game_verb(token), "i", None) == verb.i
+            and not any(m.start <= token.i < m.end for m in state.mentions)
+        ):
+            state.add(token.i, token.i + 1, "ORG", fixed=True)
+
+
+def _game_verb(token: Token) -> Token | None:
+    """The sports verb whose subject or object (direct, or after to/over/against/
+    with) ``token`` is, through a conjunction."""
+    while token.dep_ == "conj" and token.head is not token:
+        token = token.head
+    head = token.head
+    if token.dep_ == "pobj" and head.lower_ in ("to", "over", "against", "with"):
+        head = head.head
+    elif token.dep_ not in ("nsubj", "dobj", "npadvmod"):
+        return None  # ("npadvmod": "edged Ottawa 4-3", the score misleads the parse)
+    return head if head.lemma_.lower() in _SPORTS_VERBS and head.pos_ == "VERB" else None
+
+
+def _about_a_game(sent: Span) -> bool:
+    return bool(_SCORE.search(sent.text)) or any(t.lower_ in _SPORTS_WORDS for t in sent)
+
+
+def _capital_lines(state: _Pass) -> None:
+    """Names on an all-capitals line ("LUKASHENKO WARNS NEIGHBOURS") that the
+    article names in ordinary case ("Alexander Lukashenko") take that label; the
+    model's other guesses on such a line (any run of capitals looks like a name
+    to it) are dropped, registry matches kept."""
+    doc = state.doc
+    lines = _capital_line_spans(doc.text)
+    if not lines:
+        return
+    inside = {t.i for t in doc if any(a <= t.idx < b for a, b in lines)}
+    known = _names_in_ordinary_case(state, inside)
+    state.mentions = [
+        m
+        for m in state.mentions
+        if m.start not in inside or m.canonical is not None or m.label not in NAME_LABELS
+    ]
+    taken = {i for m in state.mentions for i in range(m.start, m.end)}
+    for index in sorted(inside):
+        for size in (3, 2, 1):
+            span = doc[index : index + size]
+            label = known.get(span.text.casefold())
+            if (
+                label is not None
+                and span.text.isupper()
+                and len(span.text) > 2
+                and all(i in inside and i not in taken for i in range(index, index + size))
+            ):
+                state.add(index, index + size, label, fixed=True)
+                taken.update(range(index, index + size))
+                break
+
+
+def _names_in_ordinary_case(state: _Pass, inside: set[int]) -> dict[str, str]:
+    """Casefolded names (and a person's surname) outside the capitals lines, with labels."""
+    known: dict[str, str] = {}
+    for mention in state.mentions:
+        if mention.label in NAME_LABELS and mention.start not in inside:
+            known.setdefault(mention.text.casefold(), mention.label)
+            words = mention.text.split()
+            if mention.label == "PERSON" and len(words) > 1:
+                known.setdefault(words[-1].casefold(), "PERSON")
+    return known
+
+
+def _capital_line_spans(text: str) -> list[tuple[int, int]]:
+    """Lines of three words or more, every one in capitals."""
+    found: list[tuple[int, int]] = []
+    for line in re.finditer(r"[^\r\n]+", text):
+        words = re.findall(r"[^\W\d_]+", line.group())
+        if len(words) >= 3 and all(w.isupper() for w in words):
+            found.append(line.span())
+    return found
+
+
 def _vote(state: _Pass) -> None:
     """Majority vote over the remaining mentions of the same text; a label the
     context forced elsewhere in the article wins outright."""
@@ -731,6 +883,9 @@ PASSES: tuple[Callable[[_Pass], None], ...] = (
     _person_forms,
     _surnames,
     _repeats,
+    _hyphenated_companies,
+    _sports_teams,
+    _capital_lines,
     _vote,
 )
 

@@ -22,6 +22,12 @@ MUST_BE_DISJOINT = [
     ("scales", "currencies"),
     # A cue under a refusal is dropped ("declined to say"): never a cue itself.
     ("refusal_verbs", "reporting_verbs"),
+    # A quotation-only cue reports nothing elsewhere: never a reporting verb too.
+    ("quote_cue_verbs", "reporting_verbs"),
+    # Pronoun agreement: a first name, a title or a pronoun says one gender only.
+    ("female_first_names", "male_first_names"),
+    ("feminine_titles", "masculine_titles"),
+    ("feminine_pronouns", "masculine_pronouns"),
 ]
 
 # Lists that qualify entries of another list, so must only name those.
@@ -29,11 +35,14 @@ MUST_BE_WITHIN = [
     ("finite_clause_verbs", "reporting_verbs"),
     ("speech_object_verbs", "reporting_verbs"),
     ("reporting_verb_particles", "reporting_verbs"),
+    ("mental_verbs", "reporting_verbs"),
+    # he/she agreement only narrows the person pronouns.
+    ("feminine_pronouns", "person_pronouns"),
 ]
 
 
 # Files of a key and its values a line.
-TABLES = {"reporting_verbs", "reporting_verb_particles"}
+TABLES = {"reporting_verbs", "reporting_verb_particles", "verb_lemma_fixes"}
 
 
 def keys(name: str) -> frozenset[str]:
