@@ -43,7 +43,7 @@ from review.diffing.attributions import (
     attribution_changes,
 )
 from review.diffing.chain import heaviest_chain
-from review.diffing.document import SCHEMA, diff_document
+from review.diffing.document import SCHEMA, check_analysis, diff_document
 from review.diffing.folding import PART_CONTAINMENT, match_key, similarity
 from review.diffing.numbers import changed_numbers, numbers
 from review.diffing.tokens import Segment, tokenize, word_diff
@@ -72,6 +72,7 @@ __all__ = [
     "align",
     "attribution_changes",
     "changed_numbers",
+    "check_analysis",
     "diff_document",
     "heaviest_chain",
     "match_key",
