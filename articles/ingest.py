@@ -339,9 +339,35 @@ def read_capture(
         raise CaptureRefused("no article body found")
     if len(draft.title) > 500:
         raise CaptureRefused(f"title is {len(draft.title)} characters long; the limit is 500")
-    if len(draft.byline) > 300:
-        draft = replace(draft, byline=draft.byline[:300])
-    return draft
+    return _recordable(draft)
+
+
+#: The record's limits (articles.models): longer values are cut (byline) or dropped.
+BYLINE_MAX = 300
+SOURCE_NAME_MAX = 200
+URL_MAX = 500
+
+
+def _recordable(draft: CaptureDraft) -> CaptureDraft:
+    """The draft within what the record holds: a byline cut to its limit; a source
+    name over its limit (a page's whole address, a sentence) or a canonical URL that is
+    not a valid http(s) address within its limit is dropped, as if the page stated none."""
+    from django.core.exceptions import ValidationError
+    from django.core.validators import URLValidator
+
+    changes: dict[str, str] = {}
+    if len(draft.byline) > BYLINE_MAX:
+        changes["byline"] = draft.byline[:BYLINE_MAX]
+    if len(draft.credited_source) > SOURCE_NAME_MAX:
+        changes["credited_source"] = ""
+    if draft.canonical_url:
+        try:
+            if len(draft.canonical_url) > URL_MAX:
+                raise ValidationError("too long")
+            URLValidator(schemes=["http", "https"])(draft.canonical_url)
+        except ValidationError:
+            changes["canonical_url"] = ""
+    return replace(draft, **changes) if changes else draft
 
 
 def _clean(line: str) -> str:
