@@ -96,6 +96,8 @@ def _required_text(value: str, what: str, limit: int = REASON_MAX) -> str:
         raise ValidationError(f"{what} is required.")
     if len(value) > limit:
         raise ValidationError(f"{what} is too long ({len(value)} characters; at most {limit}).")
+    if "\x00" in value:
+        raise ValidationError(f"{what} contains a NUL character (\\x00), which text cannot hold.")
     return value
 
 
