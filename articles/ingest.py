@@ -14,6 +14,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 MAX_CAPTURE_BYTES = 2 * 1024 * 1024
+#: The longest body analysed: longer ones are refused (time and memory of the
+#: analysis grow with it; the longest news features run to about 20,000 words).
+MAX_BODY_WORDS = 30_000
 
 
 # Lines that are site navigation or page furniture, never article text.
@@ -336,7 +339,16 @@ def read_capture(
     if not draft.title.strip():
         raise CaptureRefused("no title found")
     if not draft.body.strip():
-        raise CaptureRefused("no article body found")
+        raise CaptureRefused(
+            "no article body found (no paragraph reads as prose: none ends a sentence "
+            "with a full stop, a question mark or an exclamation mark)"
+        )
+    words = len(draft.body.split())
+    if words > MAX_BODY_WORDS:
+        raise CaptureRefused(
+            f"the article body is {words:,} words long; bodies over {MAX_BODY_WORDS:,} words "
+            "are refused (they cannot be analysed in reasonable time)"
+        )
     if len(draft.title) > 500:
         raise CaptureRefused(f"title is {len(draft.title)} characters long; the limit is 500")
     return _recordable(draft)
