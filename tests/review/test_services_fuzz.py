@@ -261,3 +261,19 @@ def test_a_correction_title_holding_a_nul_character_is_refused_naming_the_field(
     assert refused.value.message_dict == {
         "title": ["Contains a NUL character (\\x00), which text cannot hold; remove it."]
     }
+
+
+def test_a_correction_body_longer_than_an_import_may_be_is_refused(
+    dispute: Annotation, editor: User
+) -> None:
+    """Signing off analyses the body: the importer's limit holds for corrections too."""
+    body = dispute.revision.body + "\n\n" + "word " * 30_000
+    with pytest.raises(ValidationError) as refused:
+        services.correction_draft(
+            article=dispute.article, proposer=editor, note="A note.", body=body
+        )
+    words = len(body.split())
+    assert refused.value.messages == [
+        f"The body is {words:,} words long; bodies over 30,000 words are refused "
+        "(they cannot be analysed in reasonable time)."
+    ]
