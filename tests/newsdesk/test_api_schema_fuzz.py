@@ -8,6 +8,7 @@ application in the test's own transaction, so nothing they write outlives the te
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Iterator
 
 import pytest
@@ -118,7 +119,7 @@ def test_every_answer_is_described_by_the_openapi_document(
     token = _get_new_csrf_string()
     if case.path_parameters:
         # Half the generated cases name the real objects; the others whatever was generated.
-        if hash(repr(sorted(case.path_parameters.items()))) % 2 == 0:
+        if zlib.crc32(repr(sorted(case.path_parameters.items())).encode()) % 2 == 0:
             case.path_parameters.update(
                 {k: v for k, v in known_objects.items() if k in case.path_parameters}
             )
