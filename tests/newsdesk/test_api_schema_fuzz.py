@@ -15,7 +15,7 @@ import pytest
 import schemathesis
 from django.contrib.auth.models import User
 from django.core.handlers.wsgi import WSGIHandler
-from django.core.signals import request_finished
+from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from django.middleware.csrf import _get_new_csrf_string  # type: ignore[attr-defined]
 from hypothesis import HealthCheck, settings
@@ -76,12 +76,14 @@ def known_objects(recorded_seed: RecordResult, editor: User) -> dict[str, object
 def same_connection(db: None) -> Iterator[None]:
     """The WSGI application's requests stay on the test's connection (and transaction).
 
-    Django closes the connection when a request finishes; the test client avoids
-    that, and so does this, for the duration of the test."""
+    Django closes the connection when a request starts and finishes; the test client
+    avoids that, and so does this, for the duration of the test."""
+    request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
     try:
         yield
     finally:
+        request_started.connect(close_old_connections)
         request_finished.connect(close_old_connections)
 
 
