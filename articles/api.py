@@ -8,7 +8,7 @@ from pydantic import ConfigDict, Field
 
 from articles import selectors
 from articles.models import Revision
-from newsdesk.api import ErrorOut, require_perm
+from newsdesk.api import READ_REFUSALS, require_perm
 
 router = Router(tags=["articles"])
 
@@ -59,7 +59,7 @@ class AnalysisOut(Schema):
 
 @router.get(
     "/revisions/{revision_id}/analysis",
-    response={200: AnalysisOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    response={200: AnalysisOut, **READ_REFUSALS},
     url_name="revision-analysis",
     by_alias=True,
     summary="A revision's stored analysis",

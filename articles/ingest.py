@@ -14,6 +14,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 MAX_CAPTURE_BYTES = 2 * 1024 * 1024
+#: The longest body analysed: longer ones are refused (time and memory of the
+#: analysis grow with it; the longest news features run to about 20,000 words).
+MAX_BODY_WORDS = 30_000
 
 
 # Lines that are site navigation or page furniture, never article text.
@@ -336,12 +339,47 @@ def read_capture(
     if not draft.title.strip():
         raise CaptureRefused("no title found")
     if not draft.body.strip():
-        raise CaptureRefused("no article body found")
+        raise CaptureRefused(
+            "no article body found (no paragraph reads as prose: none ends a sentence "
+            "with a full stop, a question mark or an exclamation mark)"
+        )
+    words = len(draft.body.split())
+    if words > MAX_BODY_WORDS:
+        raise CaptureRefused(
+            f"the article body is {words:,} words long; bodies over {MAX_BODY_WORDS:,} words "
+            "are refused (they cannot be analysed in reasonable time)"
+        )
     if len(draft.title) > 500:
         raise CaptureRefused(f"title is {len(draft.title)} characters long; the limit is 500")
-    if len(draft.byline) > 300:
-        draft = replace(draft, byline=draft.byline[:300])
-    return draft
+    return _recordable(draft)
+
+
+#: The record's limits (articles.models): longer values are cut (byline) or dropped.
+BYLINE_MAX = 300
+SOURCE_NAME_MAX = 200
+URL_MAX = 500
+
+
+def _recordable(draft: CaptureDraft) -> CaptureDraft:
+    """The draft within what the record holds: a byline cut to its limit; a source
+    name over its limit (a page's whole address, a sentence) or a canonical URL that is
+    not a valid http(s) address within its limit is dropped, as if the page stated none."""
+    from django.core.exceptions import ValidationError
+    from django.core.validators import URLValidator
+
+    changes: dict[str, str] = {}
+    if len(draft.byline) > BYLINE_MAX:
+        changes["byline"] = draft.byline[:BYLINE_MAX]
+    if len(draft.credited_source) > SOURCE_NAME_MAX:
+        changes["credited_source"] = ""
+    if draft.canonical_url:
+        try:
+            if len(draft.canonical_url) > URL_MAX:
+                raise ValidationError("too long")
+            URLValidator(schemes=["http", "https"])(draft.canonical_url)
+        except ValidationError:
+            changes["canonical_url"] = ""
+    return replace(draft, **changes) if changes else draft
 
 
 def _clean(line: str) -> str:

@@ -8,6 +8,7 @@ from typing import Any
 
 import pgtrigger
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
@@ -18,7 +19,29 @@ class ImmutableRevisionError(Exception):
     """Raised on any attempt to change or delete a recorded revision."""
 
 
-class Source(models.Model):
+NUL_MESSAGE = "Contains a NUL character (\\x00), which text cannot hold; remove it."
+
+
+class NulFreeText:
+    """``full_clean()`` refuses a NUL character in any text field (PostgreSQL cannot
+    store one; SQLite would, and the two must answer the same). Django's form fields
+    refuse it too; this covers the services called from the API and commands."""
+
+    def clean_fields(self, exclude: Iterable[str] | None = None) -> None:
+        skip = set(exclude or ())
+        errors = {
+            field.name: [NUL_MESSAGE]
+            for field in self._meta.concrete_fields  # type: ignore[attr-defined]
+            if isinstance(field, (models.CharField, models.TextField))
+            and field.name not in skip
+            and "\x00" in (getattr(self, field.attname) or "")
+        }
+        if errors:
+            raise ValidationError(errors)
+        super().clean_fields(exclude=exclude)  # type: ignore[misc]
+
+
+class Source(NulFreeText, models.Model):
     """An agency or outlet credited on articles (AFP, Reuters, ...)."""
 
     class Kind(models.TextChoices):
@@ -39,7 +62,7 @@ class Source(models.Model):
         return self.name
 
 
-class Person(models.Model):
+class Person(NulFreeText, models.Model):
     """Someone who is quoted. Names and aliases feed entity and speaker resolution."""
 
     name = models.CharField(max_length=200, unique=True, help_text="Full canonical name.")
@@ -65,7 +88,7 @@ class Person(models.Model):
         return self.name
 
 
-class PersonAlias(models.Model):
+class PersonAlias(NulFreeText, models.Model):
     """Another way a person is named ("Zelensky", "Zelenskyy")."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="aliases")
@@ -82,7 +105,7 @@ class PersonAlias(models.Model):
         return self.name
 
 
-class Article(models.Model):
+class Article(NulFreeText, models.Model):
     """A story; its text lives in its revisions."""
 
     slug = models.SlugField(max_length=120, unique=True)
@@ -158,7 +181,7 @@ def append_only_trigger() -> pgtrigger.Protect:
     return pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete)
 
 
-class AppendOnlyModel(models.Model):
+class AppendOnlyModel(NulFreeText, models.Model):
     """A row that is written once and never changed or deleted.
 
     ``save()`` only ever INSERTs a new row (an instance that has a pk, as a stored row
@@ -239,7 +262,7 @@ class Revision(AppendOnlyModel):
         return [p for p in self.body.split("\n\n") if p.strip()]
 
 
-class Analysis(models.Model):
+class Analysis(NulFreeText, models.Model):
     """Sentences, entities and attributions of one revision, computed once.
 
     Keyed by the revision's content hash and the pipeline version, so a pipeline

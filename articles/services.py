@@ -56,7 +56,7 @@ def source_get_or_create(*, name: str) -> Source:
     existing = Source.objects.filter(name__iexact=name).first()
     if existing is not None:
         return existing
-    base = slugify(name) or "source"
+    base = slugify(name)[:180].rstrip("-") or "source"  # room for a "-2" within the slug's 200
     slug = base
     n = 2
     while Source.objects.filter(slug=slug).exists():

@@ -18,6 +18,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.urls import URLPattern, URLResolver, re_path
 from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI, Schema
@@ -39,6 +40,20 @@ class ErrorOut(Schema):
 
     error: str
     fields: dict[str, list[str]] | None = None
+
+
+#: What any endpoint may answer besides its success: 400 a body that cannot be read
+#: (malformed JSON or multipart), 401 no session, 403 no permission or no CSRF token,
+#: 404 no such object, 422 bad input (a path or query parameter included).
+READ_REFUSALS: dict[int, type[Schema]] = {
+    400: ErrorOut,
+    401: ErrorOut,
+    403: ErrorOut,
+    404: ErrorOut,
+    422: ErrorOut,
+}
+#: ... and an endpoint that changes something, 409 when the object's state forbids it.
+REFUSALS: dict[int, type[Schema]] = {**READ_REFUSALS, 409: ErrorOut}
 
 
 def _login_required_json(view: View) -> View:
@@ -115,6 +130,12 @@ def _permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpRespo
 @api.exception_handler(Http404)
 def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return error_response(request, 404, str(exc) or "Not found.")
+
+
+@api.exception_handler(MultiPartParserError)
+def _unreadable_body(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
+    # request.POST read (for the CSRF token) from a body its Content-Type misdescribes.
+    return error_response(request, 400, f"The request body cannot be read: {exc}.")
 
 
 @api.exception_handler(RequestDataTooBig)

@@ -117,6 +117,10 @@ def _check_range(length: int, start: object, end: object, what: str) -> None:
 
 
 def _check_quote(quote: Mapping[str, Any]) -> None:
+    if not isinstance(quote, Mapping):
+        raise ValueError(
+            f"quote must be a mapping (exact, prefix, suffix, start, end), got {quote!r}"
+        )
     exact = quote.get("exact")
     if not isinstance(exact, str) or not exact.strip():
         raise ValueError("quote: exact must be a non-empty string, not all whitespace")
@@ -131,7 +135,13 @@ def _check_quote(quote: Mapping[str, Any]) -> None:
 
 
 def _check_sentences(text: str, sentences: Sequence[Mapping[str, int]], what: str) -> None:
+    if not isinstance(text, str):
+        raise ValueError(f"{what}: the text must be a string, got {type(text).__name__}")
+    if isinstance(sentences, (str, bytes)) or not isinstance(sentences, Sequence):
+        raise ValueError(f"{what} must be a list of spans, got {type(sentences).__name__}")
     for n, sentence in enumerate(sentences):
+        if not isinstance(sentence, Mapping):
+            raise ValueError(f"{what}[{n}] must be a span (start, end), got {sentence!r}")
         start = _int(sentence.get("start"), f"{what}[{n}]: start")
         end = _int(sentence.get("end"), f"{what}[{n}]: end")
         if not 0 <= start <= end <= len(text):

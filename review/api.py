@@ -23,7 +23,7 @@ from pydantic import Field
 
 from articles.api import Part, Span, TextSpan
 from articles.models import Article, Person, Revision
-from newsdesk.api import ErrorOut, api, error_response, require_perm
+from newsdesk.api import READ_REFUSALS, REFUSALS, api, error_response, require_perm
 from review import selectors, services
 from review.forms import CompareForm, QueueFilterForm
 from review.models import Annotation, Comment, Correction, Notification
@@ -83,14 +83,7 @@ class DiffOut(Schema):
 
 @router.get(
     "/articles/{slug}/diff",
-    response={
-        200: DiffOut,
-        400: ErrorOut,
-        401: ErrorOut,
-        403: ErrorOut,
-        404: ErrorOut,
-        422: ErrorOut,
-    },
+    response={200: DiffOut, **READ_REFUSALS},
     url_name="article-diff",
     by_alias=True,
     exclude_unset=True,  # split/merged/typographic/rewritten only where the diff has them
@@ -125,22 +118,6 @@ def article_diff(
 def _conflict(request: HttpRequest, exc: Conflict) -> HttpResponse:
     # The object's state does not allow the action now (review.services.Conflict).
     return error_response(request, 409, str(exc))
-
-
-# Every answer an endpoint below can give besides its success.
-REFUSALS: dict[int, type[Schema]] = {
-    401: ErrorOut,
-    403: ErrorOut,
-    404: ErrorOut,
-    409: ErrorOut,
-    422: ErrorOut,
-}
-READ_REFUSALS: dict[int, type[Schema]] = {
-    401: ErrorOut,
-    403: ErrorOut,
-    404: ErrorOut,
-    422: ErrorOut,
-}
 
 
 def _refuse(field: str, message: str) -> DjangoValidationError:

@@ -16,6 +16,7 @@ from articles.models import (
     AppendOnlyModel,
     Article,
     ImmutableRevisionError,
+    NulFreeText,
     Person,
     Revision,
     append_only_trigger,
@@ -29,7 +30,7 @@ class CommentQuerySet(models.QuerySet):
         raise ImmutableRevisionError("Comments are never deleted.")
 
 
-class Annotation(models.Model):
+class Annotation(NulFreeText, models.Model):
     """A note anchored to text of one revision (W3C TextQuote + TextPosition)."""
 
     class Kind(models.TextChoices):
@@ -132,7 +133,7 @@ class StatusChange(AppendOnlyModel):
         return f"{self.old_status} -> {self.new_status} on annotation #{self.annotation_id}"
 
 
-class Comment(models.Model):
+class Comment(NulFreeText, models.Model):
     """One message in an annotation's thread. Edits keep every earlier version."""
 
     annotation = models.ForeignKey(Annotation, on_delete=models.PROTECT, related_name="comments")
@@ -174,7 +175,7 @@ class CommentVersion(AppendOnlyModel):
         return f"Earlier wording of comment #{self.comment_id}"
 
 
-class Placement(models.Model):
+class Placement(NulFreeText, models.Model):
     """Where an annotation lands on a later revision: computed once, then kept."""
 
     class State(models.TextChoices):
@@ -207,7 +208,7 @@ class Placement(models.Model):
         return f"Annotation #{self.annotation_id} on {self.revision}: {self.state}"
 
 
-class FlagDecision(models.Model):
+class FlagDecision(NulFreeText, models.Model):
     """An editor's decision on a machine flag, keyed by the attribution's text so
     that it holds for the same attribution in later revisions."""
 
@@ -244,7 +245,7 @@ class FlagDecision(models.Model):
         return f"{self.decision}: {self.speaker_text} {self.cue_text}"
 
 
-class Correction(models.Model):
+class Correction(NulFreeText, models.Model):
     """A proposed fix of an article, signed off by the copy desk and published
     as a new revision with a public note."""
 
@@ -333,7 +334,7 @@ class CorrectionEvent(AppendOnlyModel):
         return f"Correction #{self.correction_id}: {self.old_state or '-'} -> {self.new_state}"
 
 
-class Notification(models.Model):
+class Notification(NulFreeText, models.Model):
     """Something a user should see: a mention, a reply, an assignment, a status change."""
 
     class Verb(models.TextChoices):

@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from articles import analysis as nlp
 from articles import services as record
-from articles.ingest import CaptureDraft
+from articles.ingest import MAX_BODY_WORDS, CaptureDraft
 from articles.models import Activity, Article, Person, Revision
 from articles.selectors import known_names, latest_analysis_for
 from review import anchoring, diffing, merging
@@ -96,6 +96,8 @@ def _required_text(value: str, what: str, limit: int = REASON_MAX) -> str:
         raise ValidationError(f"{what} is required.")
     if len(value) > limit:
         raise ValidationError(f"{what} is too long ({len(value)} characters; at most {limit}).")
+    if "\x00" in value:
+        raise ValidationError(f"{what} contains a NUL character (\\x00), which text cannot hold.")
     return value
 
 
@@ -814,6 +816,12 @@ def _check_changed(base: Revision, *, title: str, standfirst: str, byline: str, 
         raise ValidationError("The headline cannot be empty.")
     if not body.strip():
         raise ValidationError("The body cannot be empty.")
+    words = len(body.split())
+    if words > MAX_BODY_WORDS:
+        raise ValidationError(
+            f"The body is {words:,} words long; bodies over {MAX_BODY_WORDS:,} words are "
+            "refused (they cannot be analysed in reasonable time)."
+        )
     same = (
         title.strip() == base.title.strip()
         and standfirst.strip() == base.standfirst.strip()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -11,10 +12,26 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import Group, User
 from django.test import Client
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from articles.ingest import CaptureDraft, read_capture
 from articles.services import RecordResult, revision_record
 from review.roles import roles_ensure
+
+# Hypothesis profiles: property tests and fuzzing stay quick on the shared two-core
+# machines and in CI (which runs the suite twice); no deadline (load varies), and CI
+# derandomized so that a run fails or passes the same way every time. For a deep run:
+# HYPOTHESIS_PROFILE=thorough .venv/bin/python -m pytest tests/articles tests/review -k fuzz
+_NO_DEADLINE = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow]}
+hypothesis_settings.register_profile("dev", max_examples=50, **_NO_DEADLINE)
+hypothesis_settings.register_profile(
+    "ci", max_examples=50, derandomize=True, database=None, print_blob=True, **_NO_DEADLINE
+)
+hypothesis_settings.register_profile("thorough", max_examples=2000, **_NO_DEADLINE)
+hypothesis_settings.load_profile(
+    os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") == "true" else "dev")
+)
 
 DATA = Path(__file__).resolve().parent / "data"
 SEED_PATH = DATA / "000_8118fbd42351acfa.txt"

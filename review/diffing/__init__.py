@@ -47,7 +47,7 @@ from review.diffing.attributions import (
     attribution_changes,
 )
 from review.diffing.chain import heaviest_chain
-from review.diffing.document import SCHEMA, diff_document
+from review.diffing.document import SCHEMA, check_analysis, diff_document
 from review.diffing.entities import NUMERIC_LABELS, changed_entities
 from review.diffing.folding import PART_CONTAINMENT, match_key, similarity
 from review.diffing.numbers import changed_numbers, numbers
@@ -82,6 +82,7 @@ __all__ = [
     "attribution_changes",
     "changed_entities",
     "changed_numbers",
+    "check_analysis",
     "diff_document",
     "group_rewritten",
     "heaviest_chain",

@@ -122,7 +122,10 @@ def test_editor_imports_by_paste_and_reimport_says_unchanged(editor_client: Clie
     ("payload", "message"),
     [
         ({}, "Choose a capture file or paste its text."),
-        ({"text": "Only a headline"}, "Refused: no article body found."),
+        (
+            {"text": "Only a headline"},
+            "Refused: no article body found (no paragraph reads as prose",
+        ),
         (
             {"file": SimpleUploadedFile("x.txt", b"\x00\x01binary")},
             "Refused: file is binary",

@@ -198,3 +198,21 @@ def test_every_endpoint_answers_a_missing_object_404_json(
     assert response["Content-Type"].startswith("application/json")
     assert set(response.json()) == {"error"}
     assert response.json()["error"].startswith("No ")
+
+
+def test_a_body_its_content_type_misdescribes_is_a_400_json_not_a_500(editor: User) -> None:
+    """Found by schemathesis: multipart/form-data without a boundary broke the CSRF check."""
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(editor)
+    token = "a" * 32
+    client.cookies["csrftoken"] = token
+    response = client.post(
+        "/api/notifications/read",
+        data=b"{}",
+        content_type="multipart/form-data",
+        headers={"X-CSRFToken": token},
+    )
+    assert response.status_code == 400
+    assert response.json() == {
+        "error": "The request body cannot be read: Invalid boundary in multipart: None."
+    }
