@@ -68,6 +68,18 @@
     }
   });
 })();
+// Compare opens inline on a narrow screen, unless the URL chose a mode (?mode=side wins).
+// The URL is left as it is, so a shared link still lets each reader's screen decide.
+document.addEventListener("DOMContentLoaded", function () {
+  var section = document.querySelector("#compare[data-mode-auto]");
+  if (!section || !window.htmx || !window.matchMedia("(max-width: 760px)").matches) return;
+  var form = section.querySelector("form.compare-bar");
+  var inline = form && form.querySelector("input[name=mode][value=inline]");
+  if (!inline || inline.checked) return;
+  var params = new URLSearchParams(new FormData(form));
+  params.set("mode", "inline");
+  window.htmx.ajax("GET", form.getAttribute("action") + "?" + params.toString(), { target: "#compare", swap: "outerHTML" });
+});
 // Pickers that navigate as soon as they change; their Go button is for no-JS use.
 document.addEventListener("change", function (e) {
   var select = e.target.closest && e.target.closest("select[data-autosubmit]");
