@@ -68,6 +68,24 @@
     }
   });
 })();
+// A modal dialog keeps Tab inside it (the browser would move on to its own toolbar);
+// closing it gives focus back to what had it (the browser does that).
+document.addEventListener("keydown", function (e) {
+  if (e.key !== "Tab") return;
+  var dialog = document.querySelector("dialog[open]");
+  if (!dialog) return;
+  var items = Array.prototype.filter.call(
+    dialog.querySelectorAll("a[href], button, input, select, textarea, [tabindex]:not([tabindex='-1'])"),
+    function (el) { return !el.disabled && el.getClientRects().length; }
+  );
+  if (!items.length) return;
+  var first = items[0], last = items[items.length - 1];
+  if (e.shiftKey ? document.activeElement === first || !dialog.contains(document.activeElement)
+                 : document.activeElement === last || !dialog.contains(document.activeElement)) {
+    (e.shiftKey ? last : first).focus();
+    e.preventDefault();
+  }
+});
 // Compare opens inline on a narrow screen, unless the URL chose a mode (?mode=side wins).
 // The URL is left as it is, so a shared link still lets each reader's screen decide.
 document.addEventListener("DOMContentLoaded", function () {
