@@ -98,9 +98,22 @@ document.addEventListener("DOMContentLoaded", function () {
   params.set("mode", "inline");
   window.htmx.ajax("GET", form.getAttribute("action") + "?" + params.toString(), { target: "#compare", swap: "outerHTML" });
 });
-// Pickers that navigate as soon as they change; their Go button is for no-JS use.
+// Pickers that navigate as soon as a choice is made with the mouse. With the keyboard,
+// the arrow keys only move the choice (no page load per key press): Enter, or the Go
+// button that shows while the picker has focus, opens it.
+document.addEventListener("keydown", function (e) {
+  var select = e.target.closest && e.target.closest("select[data-autosubmit]");
+  if (!select) return;
+  if (e.key === "Enter") { select.form.submit(); e.preventDefault(); }
+  else if (/^(Arrow|Home$|End$|Page)/.test(e.key) || e.key.length === 1) select.setAttribute("data-keyed", "");
+});
+document.addEventListener("focusout", function (e) {
+  if (e.target.hasAttribute && e.target.hasAttribute("data-keyed")) e.target.removeAttribute("data-keyed");
+});
 document.addEventListener("change", function (e) {
   var select = e.target.closest && e.target.closest("select[data-autosubmit]");
-  if (select) select.form.submit();
+  if (!select) return;
+  if (select.hasAttribute("data-keyed")) { select.removeAttribute("data-keyed"); return; }
+  select.form.submit();
 });
 document.documentElement.classList.add("js");
