@@ -72,7 +72,8 @@ def test_editors_journey_from_login_to_the_public_log(
     expect(page.get_by_text("Waiting for the copy desk")).to_be_visible()
 
     # The copy desk (a second user) signs it off from the queue.
-    desk = browser.new_context(base_url=live_server.url).new_page()
+    desk_context = browser.new_context(base_url=live_server.url)
+    desk = desk_context.new_page()
     log_in(desk, copydesk)
     desk.get_by_role("link", name="Corrections", exact=True).click()
     item = desk.locator(".queue-item").first
@@ -96,7 +97,8 @@ def test_editors_journey_from_login_to_the_public_log(
     expect(page.locator(".row.op-changed .inline")).to_contain_text("PutinZelensky asked")
 
     # The public corrections log, for anyone: the note and what changed.
-    public = browser.new_context(base_url=live_server.url).new_page()
+    public_context = browser.new_context(base_url=live_server.url)
+    public = public_context.new_page()
     public.goto("/corrections/")
     entry = public.locator(".correction-entry").first
     expect(entry.get_by_role("heading", name=TITLE)).to_be_visible()
@@ -104,6 +106,8 @@ def test_editors_journey_from_login_to_the_public_log(
     entry.get_by_role("link", name=re.compile("What changed")).click()
     expect(public.locator(".what-changed .new")).to_contain_text("Zelensky asked")
     expect(public.locator(".what-changed .old")).to_contain_text("Putin asked")
+    public_context.close()
+    desk_context.close()
 
 
 # ---------------------------------------------------------------------------
