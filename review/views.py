@@ -110,6 +110,8 @@ def article_compare(request: HttpRequest, slug: str) -> HttpResponse:
         "revisions": revisions,
         "latest": revisions[-1] if revisions else None,
         "changes_only": form.cleaned_data.get("changes", False),
+        # Without ?mode= narrow screens switch to inline (app.js); an explicit mode wins.
+        "mode_explicit": bool(request.GET.get("mode")),
     }
     status = 200
     if len(numbers) < 2:

@@ -48,19 +48,37 @@
   function slot() {
     return document.getElementById("annotate-slot");
   }
+  // Where focus was when the form opened: it goes back there when the form closes.
+  var opener = null;
+  function closeForm() {
+    var target = slot();
+    target.innerHTML = "";
+    target.classList.remove("open");
+    if (opener && document.contains(opener)) opener.focus({ preventScroll: true });
+    opener = null;
+  }
   function openForm(url) {
     var target = slot();
+    var active = document.activeElement;
+    if (active && active !== document.body && !(target && target.contains(active))) opener = active;
     if (target && window.htmx) {
-      window.htmx.ajax("GET", url, { target: target, swap: "innerHTML" }).then(function () {
-        target.classList.add("open");
-        var field = target.querySelector("textarea[name=comment]");
-        if (field) field.focus();
-        target.scrollIntoView({ block: "nearest" });
-      });
+      window.htmx.ajax("GET", url, { target: target, swap: "innerHTML" });
     } else {
       window.location = url;
     }
   }
+  // However the form came in (a key, the Annotate control or a Dispute link), it opens
+  // with the comment focused; Escape, Close or Cancel put focus back on what opened it.
+  document.addEventListener("htmx:afterSwap", function (e) {
+    var target = slot();
+    if (!target || e.detail.target !== target || !target.firstElementChild) return;
+    var elt = e.detail.requestConfig && e.detail.requestConfig.elt;
+    if (elt && elt.matches && elt.matches("a, button") && !target.contains(elt)) opener = elt;
+    target.classList.add("open");
+    var field = target.querySelector("textarea[name=comment]");
+    target.scrollIntoView({ block: "nearest" });
+    if (field) field.focus();
+  });
   function annotateSelection() {
     var t = selectionTarget();
     if (!t) return false;
@@ -138,15 +156,13 @@
     var close = e.target.closest && e.target.closest("[data-close-annotate]");
     if (close && slot() && slot().contains(close)) {
       e.preventDefault();
-      slot().innerHTML = "";
-      slot().classList.remove("open");
+      closeForm();
     }
   });
   document.addEventListener("keydown", function (e) {
     if (e.metaKey || e.ctrlKey || e.altKey) return;
     if (e.key === "Escape" && slot() && slot().classList.contains("open")) {
-      slot().innerHTML = "";
-      slot().classList.remove("open");
+      closeForm();
       return;
     }
     if (typing(e)) return;

@@ -68,9 +68,52 @@
     }
   });
 })();
-// Pickers that navigate as soon as they change; their Go button is for no-JS use.
+// A modal dialog keeps Tab inside it (the browser would move on to its own toolbar);
+// closing it gives focus back to what had it (the browser does that).
+document.addEventListener("keydown", function (e) {
+  if (e.key !== "Tab") return;
+  var dialog = document.querySelector("dialog[open]");
+  if (!dialog) return;
+  var items = Array.prototype.filter.call(
+    dialog.querySelectorAll("a[href], button, input, select, textarea, [tabindex]:not([tabindex='-1'])"),
+    function (el) { return !el.disabled && el.getClientRects().length; }
+  );
+  if (!items.length) return;
+  var first = items[0], last = items[items.length - 1];
+  if (e.shiftKey ? document.activeElement === first || !dialog.contains(document.activeElement)
+                 : document.activeElement === last || !dialog.contains(document.activeElement)) {
+    (e.shiftKey ? last : first).focus();
+    e.preventDefault();
+  }
+});
+// Compare opens inline on a narrow screen, unless the URL chose a mode (?mode=side wins).
+// The URL is left as it is, so a shared link still lets each reader's screen decide.
+document.addEventListener("DOMContentLoaded", function () {
+  var section = document.querySelector("#compare[data-mode-auto]");
+  if (!section || !window.htmx || !window.matchMedia("(max-width: 760px)").matches) return;
+  var form = section.querySelector("form.compare-bar");
+  var inline = form && form.querySelector("input[name=mode][value=inline]");
+  if (!inline || inline.checked) return;
+  var params = new URLSearchParams(new FormData(form));
+  params.set("mode", "inline");
+  window.htmx.ajax("GET", form.getAttribute("action") + "?" + params.toString(), { target: "#compare", swap: "outerHTML" });
+});
+// Pickers that navigate as soon as a choice is made with the mouse. With the keyboard,
+// the arrow keys only move the choice (no page load per key press): Enter, or the Go
+// button that shows while the picker has focus, opens it.
+document.addEventListener("keydown", function (e) {
+  var select = e.target.closest && e.target.closest("select[data-autosubmit]");
+  if (!select) return;
+  if (e.key === "Enter") { select.form.submit(); e.preventDefault(); }
+  else if (/^(Arrow|Home$|End$|Page)/.test(e.key) || e.key.length === 1) select.setAttribute("data-keyed", "");
+});
+document.addEventListener("focusout", function (e) {
+  if (e.target.hasAttribute && e.target.hasAttribute("data-keyed")) e.target.removeAttribute("data-keyed");
+});
 document.addEventListener("change", function (e) {
   var select = e.target.closest && e.target.closest("select[data-autosubmit]");
-  if (select) select.form.submit();
+  if (!select) return;
+  if (select.hasAttribute("data-keyed")) { select.removeAttribute("data-keyed"); return; }
+  select.form.submit();
 });
 document.documentElement.classList.add("js");

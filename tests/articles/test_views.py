@@ -240,7 +240,7 @@ def test_desk_search_shows_each_article_revision_count_once(
         revision_record(draft=draft, article=article)
     assert article.revisions.filter(title__icontains="Blinken").count() == 3
     html = editor_client.get("/", {"q": "Blinken"}).content.decode()
-    counts = re.findall(r'<td class="num">(\d+)</td>', html)
+    counts = re.findall(r'<td class="num" data-label="Revisions">(\d+)</td>', html)
     assert counts == ["3"]
 
 

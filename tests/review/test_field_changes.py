@@ -50,7 +50,7 @@ def field_block(html: str, field: str) -> str:
 
 
 def side(block: str, name: str) -> str:
-    match = re.search(rf'<div class="{name}">(.*?)</div>', block, re.S)
+    match = re.search(rf'<div class="{name}"[^>]*>(.*?)</div>', block, re.S)
     assert match is not None
     return match.group(1)
 
@@ -212,7 +212,7 @@ def test_inline_mode_shows_each_field_change_inline(editor_client: Client, refie
     html = compare_html(editor_client, refielded.article.slug, "?from=1&to=2&mode=inline")
     block = field_block(html, "title")
     assert "<del>reaffirms</del><ins>pledges</ins>" in side(block, "inline")
-    assert '<div class="old">' not in block
+    assert '<div class="old"' not in block
     updated = field_block(html, "stated_updated_at")
     assert visible_text(updated) == "Last updated 3 Jun 2024 17:01 → 4 Jun 2024 09:15"
 
