@@ -293,15 +293,60 @@ def read_capture(data: bytes, *, filename: str = "", tz: tzinfo | None = None) -
         draft = parse_html(text, tz=tz)
     else:
         draft = parse_capture(text, tz=tz)
+    return draft_check(draft)
+
+
+def draft_check(draft: CaptureDraft) -> CaptureDraft:
+    """The checks every capture passes, however it came (file, form, API, watcher)."""
     if not draft.title.strip():
         raise CaptureRefused("no title found")
     if not draft.body.strip():
         raise CaptureRefused("no article body found")
     if len(draft.title) > 500:
         raise CaptureRefused(f"title is {len(draft.title)} characters long; the limit is 500")
+    if len(draft.canonical_url) > 500:
+        raise CaptureRefused(
+            f"canonical URL is {len(draft.canonical_url)} characters long; the limit is 500"
+        )
     if len(draft.byline) > 300:
         draft = replace(draft, byline=draft.byline[:300])
     return draft
+
+
+def draft_from_fields(
+    *,
+    title: str,
+    body: str,
+    standfirst: str = "",
+    byline: str = "",
+    canonical_url: str = "",
+    source: str = "",
+    published: datetime | None = None,
+    updated: datetime | None = None,
+) -> CaptureDraft:
+    """A draft from fields a client sent (the push API's JSON), checked like a file.
+
+    Paragraphs are separated by a blank line; spaces inside a line are tidied as a
+    capture's are. The stated times must be timezone-aware."""
+    for name, value in (("published", published), ("updated", updated)):
+        if value is not None and value.utcoffset() is None:
+            raise CaptureRefused(f"{name} has no time zone; give one (e.g. 2024-05-14T22:34:00Z)")
+    text = body.replace("\r\n", "\n").replace("\r", "\n")
+    paragraphs = [_clean(" ".join(p.split("\n"))) for p in re.split(r"\n\s*\n", text)]
+    if updated is not None and published is not None and updated < published:
+        raise CaptureRefused("updated is before published")
+    return draft_check(
+        CaptureDraft(
+            title=_clean(title),
+            body="\n\n".join(p for p in paragraphs if p),
+            standfirst=_clean(standfirst),
+            byline=_clean(byline),
+            published=published,
+            last_updated=updated,
+            credited_source=_clean(source)[:200],
+            canonical_url=canonical_url.strip(),
+        )
+    )
 
 
 def _clean(line: str) -> str:

@@ -280,6 +280,8 @@ TABLE: dict[str, list[Probe]] = {
     "api:openapi-view": [Probe("GET", "/api/docs", page(reader=200, newsroom=200))],
     "api:api-root": [Probe("GET", "/api/", anyone(404))],
     "api:no-endpoint": [Probe("GET", "/api/no-such-endpoint", anyone(404))],
+    # The push API takes an API key, never a session: without one, 401 for everyone.
+    "api:capture-push": [Probe("POST", "/api/captures", anyone(401), data={}, json=True)],
     "api:revision-analysis": [Probe("GET", "/api/revisions/{revision_id}/analysis", NEWSROOM_API)],
     # One revision: past the gate, there is nothing to compare (400).
     "api:article-diff": [Probe("GET", "/api/articles/{slug}/diff", api(reader=403, newsroom=400))],
