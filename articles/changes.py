@@ -9,8 +9,8 @@ is minor when, after folding, the two versions read the same:
   forms, and a comma before a space or at the end;
 - page furniture: paragraphs ``articles.ingest.furniture_kind`` calls furniture
   ("Advertisement", "Share on Facebook", ...);
-- timestamps: the dates and times in a short timestamp paragraph ("Updated 3 June
-  2024 17:01 BST"). A date in a sentence of the story is never folded: "the talks
+- timestamps: the dates and times in a short paragraph that says what they are
+  ("Updated 3 June 2024 17:01 BST", "This article was last updated on ..."). A date in a sentence of the story is never folded: "the talks
   on 3 June" becoming "the talks on 4 June" is a real change.
 """
 
@@ -78,9 +78,13 @@ _TIMESTAMP_RES = tuple(
         r"\b\d+\s+(?:seconds?|minutes?|mins?|hours?|hrs?|days?)\s+ago\b",
     )
 )
-#: A paragraph that, without its dates and times, has at most this many words
-#: is a timestamp line ("Last updated at", "Published").
+#: A paragraph that, without its dates and times, has at most this many words and
+#: says what the time is ("Last updated at", "Published") is a timestamp line.
 TIMESTAMP_LINE_WORDS = 8
+_TIMESTAMP_WORDS_RE = re.compile(
+    r"\b(?:updated?|published|posted|modified|edited|revised|first|last|as of|time)\b",
+    re.IGNORECASE,
+)
 
 
 def fold_typography(text: str) -> str:
@@ -101,7 +105,11 @@ def _without_timestamps(paragraph: str) -> str:
 def fold_timestamp_line(paragraph: str) -> str:
     """A timestamp paragraph with its dates and times taken out; others unchanged."""
     bare = _without_timestamps(paragraph)
-    if bare != paragraph.strip() and len(bare.split()) <= TIMESTAMP_LINE_WORDS:
+    if (
+        bare != paragraph.strip()
+        and len(bare.split()) <= TIMESTAMP_LINE_WORDS
+        and _TIMESTAMP_WORDS_RE.search(bare)
+    ):
         return bare + " <time>"
     return paragraph
 

@@ -49,3 +49,4 @@ class ImportForm(forms.Form):
 class ArticleFilterForm(forms.Form):
     q = forms.CharField(required=False, label="Search titles")
     source = forms.SlugField(required=False, label="Source")
+    minor = forms.BooleanField(required=False, label="Count minor revisions")

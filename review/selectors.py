@@ -276,6 +276,16 @@ def history_for(revisions: Sequence[Revision]) -> list[HistoryEntry]:
     return entries
 
 
+def history_shown(
+    history: Sequence[HistoryEntry], *, show_minor: bool, reading: int
+) -> list[HistoryEntry]:
+    """The history a reader sees: minor revisions left out unless asked for (the
+    revision being read always stays)."""
+    return [
+        h for h in history if show_minor or not h.revision.minor or h.revision.number == reading
+    ]
+
+
 @dataclass(frozen=True)
 class CompareRow:
     op: str

@@ -45,16 +45,22 @@ def desk(request: HttpRequest) -> HttpResponse:
     filters = form.cleaned_data if form.is_valid() else {}
     query = filters.get("q", "")
     source = filters.get("source", "")
-    rows = selectors.desk_rows(articles_selectors.article_list(query=query, source_slug=source))
+    minor = bool(filters.get("minor"))
+    rows = selectors.desk_rows(
+        articles_selectors.article_list(query=query, source_slug=source, include_minor=minor)
+    )
     page = Paginator(rows, DESK_PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "form": form,
         "articles": page.object_list,
         "page": page,
-        "filter_query": urlencode({k: v for k, v in (("q", query), ("source", source)) if v}),
+        "filter_query": urlencode(
+            {k: v for k, v in (("q", query), ("source", source), ("minor", minor and "on")) if v}
+        ),
         "sources": articles_selectors.sources_in_use(),
         "query": query,
         "source": source,
+        "minor": minor,
         "show_waiting": request.user.has_perm("review.sign_off_correction"),
     }
     template = "review/desk.html#results" if request.htmx else "review/desk.html"
@@ -81,11 +87,18 @@ def article_read(request: HttpRequest, slug: str, number: int | None = None) -> 
         selectors.flag_decisions(article),
         selected=_int_param(request.GET.get("attribution")),
     )
+    show_minor = request.GET.get("minor") == "1"
+    history = selectors.history_for(revisions)
     context = {
         "article": article,
         "revision": revision,
         "latest": revisions[-1],
-        "history": selectors.history_for(revisions),
+        "history": history,
+        "history_shown": selectors.history_shown(
+            history, show_minor=show_minor, reading=revision.number
+        ),
+        "show_minor": show_minor,
+        "minor_count": sum(1 for h in history if h.revision.minor),
         "reading": reading,
         "panel": panel,
         "decided_count": sum(1 for row in panel if row.view.flags and row.decision),
