@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from review import public_views, views
+from review import feeds, public_views, views
 
 app_name = "review"
 
@@ -37,6 +37,7 @@ urlpatterns = [
 
 urlpatterns += [
     path("articles/<slug:slug>/history/", views.article_history, name="history"),
+    path("articles/<slug:slug>/revisions/feed/", feeds.revisions_feed, name="revisions-feed"),
     path("articles/<slug:slug>/corrections/new/", views.correction_new, name="correction-new"),
     path(
         "articles/<slug:slug>/corrections/preview/",

@@ -169,6 +169,7 @@ TABLE: dict[str, list[Probe]] = {
     "review:revision": [Probe("GET", "/articles/{slug}/revisions/{number}/", NEWSROOM_PAGE)],
     "review:compare": [Probe("GET", "/articles/{slug}/compare/", NEWSROOM_PAGE)],
     "review:history": [Probe("GET", "/articles/{slug}/history/", NEWSROOM_PAGE)],
+    "review:revisions-feed": [Probe("GET", "/articles/{slug}/revisions/feed/", NEWSROOM_PAGE)],
     # annotations
     "review:annotation-new": [
         Probe("GET", "/articles/{slug}/revisions/{number}/annotate/", NEWSROOM_PAGE)
