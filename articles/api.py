@@ -166,7 +166,7 @@ _CAPTURE_OPENAPI = {
     "requestBody": {
         "required": True,
         "content": {
-            "application/json": {"schema": {"$ref": "#/components/schemas/CaptureIn"}},
+            "application/json": {"schema": CaptureIn.model_json_schema()},
             "text/html": {"schema": {"type": "string", "description": "An HTML document."}},
             "text/plain": {"schema": {"type": "string", "description": "A page capture."}},
         },
