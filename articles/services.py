@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from articles import analysis as nlp
+from articles import hooks
 from articles.changes import FIELDS, is_minor_change
 from articles.ingest import CaptureDraft
 from articles.models import (
@@ -205,6 +206,7 @@ def revision_record(
     if analysis is None:
         analysis = nlp.analyse_text(revision.body, known=known_names())
     analysis_store(revision=revision, analysis=analysis)
+    hooks.revision_recorded(revision_id=revision.pk)
     kind = f"{outcome.value}, minor" if minor else outcome.value
     detail: dict[str, object] = {
         "origin": origin,

@@ -221,6 +221,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
 
+# Called (by dotted path, with revision_id=) after a new revision is committed:
+# the record tells review without importing it (articles/hooks.py).
+REVISION_RECORDED_HOOKS = ["review.services.revision_alerts_send"]
+
 # Capture: the push API and the watcher (docs/INTERFACE.md, "Capture").
 # Captures a client may push per API key: "N/sec|min|hour|day".
 CAPTURE_API_RATE = os.environ.get("CAPTURE_API_RATE", "60/min")

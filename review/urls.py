@@ -32,6 +32,8 @@ urlpatterns = [
     path("annotations/<int:pk>/assign/", views.annotation_assign, name="annotation-assign"),
     path("comments/<int:pk>/edit/", views.comment_edit, name="comment-edit"),
     path("notifications/", views.notification_list, name="notifications"),
+    path("articles/<slug:slug>/follow/", views.article_follow, name="article-follow"),
+    path("sources/<slug:slug>/follow/", views.source_follow, name="source-follow"),
     path("notifications/read/", views.notifications_read, name="notifications-read"),
 ]
 

@@ -34,6 +34,7 @@ from review.models import (
     CommentVersion,
     Correction,
     FlagDecision,
+    Follow,
     Notification,
     Placement,
 )
@@ -236,6 +237,9 @@ TABLE: dict[str, list[Probe]] = {
     ],
     # notifications: one's own, for anyone logged in
     "review:notifications": [Probe("GET", "/notifications/", page(reader=200, newsroom=200))],
+    # following: any newsroom role (a success redirects htmx to the notifications page)
+    "review:article-follow": [Probe("POST", "/articles/{slug}/follow/", NEWSROOM_PAGE)],
+    "review:source-follow": [Probe("POST", "/sources/afp/follow/", NEWSROOM_PAGE)],
     "review:notifications-read": [
         Probe("POST", "/notifications/read/", page(reader=302, newsroom=302))
     ],
@@ -483,6 +487,7 @@ def snapshot() -> dict[str, object]:
         CommentVersion,
         Correction,
         FlagDecision,
+        Follow,
         Notification,
         Placement,
     )
