@@ -353,3 +353,16 @@ def test_a_recorded_capture_says_where_it_came_from(newsroom: Newsroom) -> None:
         "url": newsroom.site.base + PATRIOT,
         "feed": newsroom.feed.url,
     }
+
+
+def test_admins_see_each_urls_status_in_the_admin(newsroom: Newsroom, admin_client_) -> None:  # type: ignore[no-untyped-def]
+    newsroom.poll(20)
+    listing = admin_client_.get("/admin/articles/watchedpage/").content.decode()
+    assert newsroom.site.base + PRIVATE in listing
+    assert "robots.txt disallows" in listing  # the last error, per URL
+    page = newsroom.page(PATRIOT)
+    change = admin_client_.get(f"/admin/articles/watchedpage/{page.pk}/change/")
+    assert change.status_code == 200
+    assert "Last fetched at" in change.content.decode()
+    assert admin_client_.get("/admin/articles/feed/add/").status_code == 200
+    assert admin_client_.get("/admin/articles/apikey/add/").status_code == 200
