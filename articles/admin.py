@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.db import models, transaction
 from django.db.models import QuerySet
@@ -22,11 +23,18 @@ from articles.models import (
     Feed,
     Person,
     PersonAlias,
+    RetiredSlug,
     Revision,
     Source,
     WatchedPage,
 )
-from articles.services import AdminAction, admin_change_record, api_key_create, api_key_revoke
+from articles.services import (
+    AdminAction,
+    admin_change_record,
+    api_key_create,
+    api_key_revoke,
+    article_slug_retire,
+)
 
 
 def _inline_rows(formset: BaseInlineFormSet) -> dict[str, list[str]]:
@@ -137,13 +145,48 @@ class RevisionInline(ReadOnlyAdminMixin, admin.TabularInline):
     show_change_link = True
 
 
+class ArticleAdminForm(forms.ModelForm):
+    class Meta:
+        model = Article
+        fields = ["slug", "canonical_url", "source", "first_published"]
+
+    def clean_slug(self) -> str:
+        slug = self.cleaned_data["slug"]
+        retired = RetiredSlug.objects.filter(slug=slug).exclude(article=self.instance.pk).first()
+        if retired is not None:
+            raise forms.ValidationError(
+                f"“{slug}” was the slug of the article “{retired.article.slug}” and its "
+                "old URLs still redirect there; choose another slug."
+            )
+        return slug
+
+
+class RetiredSlugInline(ReadOnlyAdminMixin, admin.TabularInline):
+    """The article's earlier slugs: their URLs redirect to the current ones."""
+
+    model = RetiredSlug
+    fields = ["slug", "retired_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name = "earlier slug (redirects here)"
+    verbose_name_plural = "earlier slugs (their URLs redirect here)"
+
+
 @admin.register(Article)
 class ArticleAdmin(ActivityLoggedAdmin):
+    form = ArticleAdminForm
     list_display = ["slug", "source", "first_published", "revision_count"]
     list_filter = ["source"]
     search_fields = ["slug", "canonical_url", "revisions__title"]
     readonly_fields = ["created_at"]
-    inlines = [RevisionInline]
+    inlines = [RetiredSlugInline, RevisionInline]
+
+    def save_model(self, request: HttpRequest, obj: Article, form: ModelForm, change: bool) -> None:
+        """A changed slug keeps the old one, so that its URLs redirect (one transaction)."""
+        super().save_model(request, obj, form, change)
+        if change and "slug" in form.changed_data:
+            article_slug_retire(article=obj, old_slug=form.initial.get("slug", ""))
 
     @admin.display(description="Revisions")
     def revision_count(self, obj: Article) -> int:

@@ -1,8 +1,13 @@
 from __future__ import annotations
 
 from django import forms
+from django.core import signing
 
 from articles.ingest import MAX_CAPTURE_BYTES, CaptureDraft, CaptureRefused, read_capture
+from articles.models import Article
+from articles.services import HeadlineMismatch, draft_content_hash
+
+CONFIRM_SALT = "articles.import-confirm"
 
 
 class ImportForm(forms.Form):
@@ -10,6 +15,7 @@ class ImportForm(forms.Form):
 
     file = forms.FileField(
         required=False,
+        allow_empty_file=True,  # clean() refuses it as "the file is empty", not "choose a file"
         label="Capture file",
         help_text="A plain-text page capture (.txt) or a saved web page (.html), up to 2 MB.",
     )
@@ -34,15 +40,68 @@ class ImportForm(forms.Form):
                 )
             data = upload.read()
             filename = upload.name or ""
+            content_type = upload.content_type or ""
         else:
             data = text.encode("utf-8")
-            filename = ""
+            filename = content_type = ""
         try:
-            draft: CaptureDraft = read_capture(data, filename=filename)
+            draft: CaptureDraft = read_capture(data, filename=filename, content_type=content_type)
         except CaptureRefused as exc:
             raise forms.ValidationError(f"Refused: {exc}.") from exc
         cleaned["draft"] = draft
         cleaned["filename"] = filename
+        cleaned["capture"] = data.decode("utf-8-sig")  # read_capture decoded it already
+        return cleaned
+
+
+class ImportConfirmForm(forms.Form):
+    """The answer to "record it as a new revision of the article it matched?".
+
+    The capture travels back as its text; the signed token holds the matched
+    article and the capture's content hash, so neither can be swapped on the way."""
+
+    REVISION = "revision"
+    ARTICLE = "article"
+
+    capture = forms.CharField(widget=forms.HiddenInput, strip=False)
+    filename = forms.CharField(widget=forms.HiddenInput, required=False, max_length=300)
+    token = forms.CharField(widget=forms.HiddenInput)
+    decision = forms.ChoiceField(
+        choices=[(REVISION, "Record as a new revision"), (ARTICLE, "Record as a new article")]
+    )
+
+    @classmethod
+    def for_mismatch(
+        cls, mismatch: HeadlineMismatch, *, capture: str, filename: str
+    ) -> ImportConfirmForm:
+        token = signing.dumps(
+            {"article": mismatch.article.pk, "hash": mismatch.content_hash}, salt=CONFIRM_SALT
+        )
+        return cls(initial={"capture": capture, "filename": filename, "token": token})
+
+    def clean(self) -> dict[str, object]:
+        cleaned = super().clean() or {}
+        if self.errors:
+            raise forms.ValidationError("The confirmation is incomplete; import the capture again.")
+        try:
+            signed = signing.loads(cleaned["token"], salt=CONFIRM_SALT)
+        except signing.BadSignature as exc:
+            raise forms.ValidationError(
+                "The confirmation is not valid; import the capture again."
+            ) from exc
+        try:
+            draft = read_capture(cleaned["capture"].encode("utf-8"), filename=cleaned["filename"])
+        except CaptureRefused as exc:
+            raise forms.ValidationError(f"Refused: {exc}.") from exc
+        if draft_content_hash(draft) != signed["hash"]:
+            raise forms.ValidationError(
+                "The capture changed after you were asked; import it again."
+            )
+        article = Article.objects.filter(pk=signed["article"]).first()
+        if article is None:
+            raise forms.ValidationError("The matched article is gone; import the capture again.")
+        cleaned["draft"] = draft
+        cleaned["article"] = article
         return cleaned
 
 

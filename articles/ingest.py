@@ -257,14 +257,50 @@ class CaptureDraft:
         return [p for p in self.body.split("\n\n") if p.strip()]
 
 
-def decode_capture(data: bytes) -> str:
-    """Bytes -> text, refusing binary, undecodable and oversized input."""
+#: What the app reads, said whenever a document of another kind is refused.
+ONLY_CAPTURES = "only page captures (.txt) and saved web pages (.html) are read"
+_PDF_TYPES = {"application/pdf", "application/x-pdf"}
+_WORD_TYPES = {
+    "application/msword",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "application/vnd.ms-word.document.macroenabled.12",
+}
+_WORD_SUFFIXES = (".doc", ".docx", ".docm", ".dot", ".dotx")
+_ZIP_MAGIC = b"PK\x03\x04"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .doc (and other old Office files)
+
+
+def document_kind(data: bytes, *, filename: str = "", content_type: str = "") -> str | None:
+    """ "a PDF" or "a Word document" when the name, the stated type or the first bytes
+    say so; None for anything else (which may still be refused as binary)."""
+    name = filename.lower()
+    kind = content_type.split(";")[0].strip().lower()
+    head = data[:1024].lstrip()
+    if name.endswith(".pdf") or kind in _PDF_TYPES or head.startswith(b"%PDF-"):
+        return "a PDF"
+    if (
+        name.endswith(_WORD_SUFFIXES)
+        or kind in _WORD_TYPES
+        or data.startswith(_OLE_MAGIC)
+        or (data.startswith(_ZIP_MAGIC) and b"word/" in data)
+    ):
+        return "a Word document"
+    if data.startswith(_ZIP_MAGIC):
+        return "a ZIP archive"
+    return None
+
+
+def decode_capture(data: bytes, *, filename: str = "", content_type: str = "") -> str:
+    """Bytes -> text, refusing documents (PDF, Word), binary, undecodable and oversized input."""
     if len(data) > MAX_CAPTURE_BYTES:
         raise CaptureRefused(
             f"file is {len(data) / 1024 / 1024:.1f} MB; captures over 2 MB are refused"
         )
+    kind = document_kind(data, filename=filename, content_type=content_type)
+    if kind is not None:
+        raise CaptureRefused(f"this file is {kind}; {ONLY_CAPTURES}")
     if not data.strip():
-        raise CaptureRefused("file is empty")
+        raise CaptureRefused("the file is empty")
     if b"\x00" in data:
         raise CaptureRefused("file is binary (it contains NUL bytes), not a text capture")
     try:
@@ -286,9 +322,13 @@ def looks_like_html(text: str, filename: str = "") -> bool:
     return head.startswith(("<!doctype html", "<html")) or ("<body" in head and "</" in head)
 
 
-def read_capture(data: bytes, *, filename: str = "", tz: tzinfo | None = None) -> CaptureDraft:
-    """Validate and parse one capture file (plain-text page capture or saved HTML)."""
-    text = decode_capture(data)
+def read_capture(
+    data: bytes, *, filename: str = "", content_type: str = "", tz: tzinfo | None = None
+) -> CaptureDraft:
+    """Validate and parse one capture file (plain-text page capture or saved HTML).
+
+    ``content_type`` is what an upload says it is (a PDF or Word type is refused)."""
+    text = decode_capture(data, filename=filename, content_type=content_type)
     if looks_like_html(text, filename):
         draft = parse_html(text, tz=tz)
     else:

@@ -108,6 +108,23 @@ class Article(models.Model):
         return self.slug
 
 
+class RetiredSlug(models.Model):
+    """An article's earlier slug: its old URLs answer a permanent redirect to the new one.
+
+    Written when an admin changes an article's slug; a slug taken again by its own
+    article stops being retired. No other article may take a retired slug."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="retired_slugs")
+    slug = models.SlugField(max_length=120, unique=True)
+    retired_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-retired_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.slug} → {self.article.slug}"
+
+
 def content_sha256(*, title: str, standfirst: str, byline: str, body: str) -> str:
     """The hash that decides whether two captures hold the same content."""
     payload = "\x1f".join([title.strip(), standfirst.strip(), byline.strip(), body.strip()])

@@ -8,7 +8,7 @@ from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
 
 from articles import analysis as nlp
 from articles.analysis import KnownName
-from articles.models import Analysis, Article, Person, Revision, Source
+from articles.models import Analysis, Article, Person, RetiredSlug, Revision, Source
 
 
 def article_list(
@@ -90,3 +90,9 @@ def latest_analyses_for(revisions: Iterable[Revision]) -> dict[int, Analysis]:
         if best is None or (is_current and (best.pipeline_version, best.model) != current):
             found[analysis.revision_id] = analysis
     return found
+
+
+def article_by_retired_slug(slug: str) -> Article | None:
+    """The article that once had ``slug`` (an admin changed it since), if any."""
+    retired = RetiredSlug.objects.select_related("article").filter(slug=slug).first()
+    return retired.article if retired is not None else None

@@ -24,6 +24,7 @@ from articles.models import (
     Analysis,
     ApiKey,
     Article,
+    RetiredSlug,
     Revision,
     Source,
     content_sha256,
@@ -84,7 +85,9 @@ def _unique_article_slug(title: str) -> str:
     base = base.strip("-") or "article"
     slug = base
     n = 2
-    while Article.objects.filter(slug=slug).exists():
+    while (
+        Article.objects.filter(slug=slug).exists() or RetiredSlug.objects.filter(slug=slug).exists()
+    ):
         slug = f"{base}-{n}"
         n += 1
     return slug
@@ -94,8 +97,20 @@ def _first_paragraph(body: str) -> str:
     return body.split("\n\n", 1)[0].strip()
 
 
-def article_match(*, draft: CaptureDraft, source: Source | None) -> Article | None:
-    """The article a capture belongs to, if it is already on record.
+class MatchedBy(enum.StrEnum):
+    CANONICAL_URL = "canonical URL"
+    HEADLINE = "headline"
+    OPENING = "opening paragraph"
+
+
+@dataclass(frozen=True)
+class ArticleMatch:
+    article: Article
+    by: MatchedBy
+
+
+def article_match_found(*, draft: CaptureDraft, source: Source | None) -> ArticleMatch | None:
+    """The article a capture belongs to, if it is already on record, and how it matched.
 
     Same canonical URL when the capture states one; otherwise the same credited
     source and the same title or the same opening paragraph as a revision.
@@ -103,19 +118,41 @@ def article_match(*, draft: CaptureDraft, source: Source | None) -> Article | No
     if draft.canonical_url:
         found = Article.objects.filter(canonical_url=draft.canonical_url).first()
         if found is not None:
-            return found
+            return ArticleMatch(found, MatchedBy.CANONICAL_URL)
     candidates = Revision.objects.filter(article__source=source).select_related("article")
     if draft.canonical_url:
         candidates = candidates.filter(article__canonical_url="")
     by_title = candidates.filter(title=draft.title).order_by("-article__created_at").first()
     if by_title is not None:
-        return by_title.article
+        return ArticleMatch(by_title.article, MatchedBy.HEADLINE)
     opening = _first_paragraph(draft.body)
     if opening:
         for revision in candidates.filter(body__startswith=opening[:200]).order_by("-id")[:20]:
             if _first_paragraph(revision.body) == opening:
-                return revision.article
+                return ArticleMatch(revision.article, MatchedBy.OPENING)
     return None
+
+
+def article_match(*, draft: CaptureDraft, source: Source | None) -> Article | None:
+    """The article a capture belongs to, if it is already on record."""
+    found = article_match_found(draft=draft, source=source)
+    return found.article if found is not None else None
+
+
+class HeadlineMismatch(Exception):
+    """A capture would become a new revision of an article whose headline differs:
+    it matched by its opening paragraph alone. Nothing was written."""
+
+    def __init__(self, *, draft: CaptureDraft, article: Article, latest: Revision) -> None:
+        self.draft = draft
+        self.article = article
+        self.latest = latest
+        self.content_hash = draft_content_hash(draft)
+        source = f", {article.source.name}" if article.source else ""
+        super().__init__(
+            f"“{draft.title}” matched the article “{latest.title}” ({article.slug}{source}) "
+            "by its opening paragraph only: the headlines differ"
+        )
 
 
 def analysis_store(*, revision: Revision, analysis: nlp.Analysis) -> Analysis:
@@ -146,17 +183,29 @@ def revision_record(
     analysis: nlp.Analysis | None = None,
     article: Article | None = None,
     note: str = "",
+    new_article: bool = False,
+    ask_on_headline_change: bool = False,
     via: Mapping[str, object] | None = None,
 ) -> RecordResult:
     """Record a capture: match its article, skip identical content, else write the
     next revision and its analysis. One transaction.
 
+    ``article`` records it under that article, ``new_article`` as a new article
+    (no matching). With ``ask_on_headline_change`` a capture that matched an
+    article by its opening paragraph alone (its headline is none of the
+    article's) raises ``HeadlineMismatch`` and writes nothing.
+
     A revision that differs from the previous one only in typography, furniture or
     a timestamp is marked ``minor`` (see ``articles.changes``). ``via`` says how the
     capture arrived (the watcher's URL, the API client); it goes into the log entry."""
     source = source_get_or_create(name=draft.credited_source) if draft.credited_source else None
-    if article is None:
-        article = article_match(draft=draft, source=source)
+    if article is None and not new_article:
+        found = article_match_found(draft=draft, source=source)
+        article = found.article if found is not None else None
+        if found is not None and found.by is MatchedBy.OPENING and ask_on_headline_change:
+            latest = found.article.revisions.order_by("-number").first()
+            assert latest is not None  # matched through one of its revisions
+            raise HeadlineMismatch(draft=draft, article=found.article, latest=latest)
     content_hash = draft_content_hash(draft)
     minor = False
     if article is not None:
@@ -428,3 +477,18 @@ def capture_push(*, key: ApiKey, draft: CaptureDraft) -> RecordResult:
         activity.full_clean()
         activity.save()
     return result
+
+
+@transaction.atomic
+def article_slug_retire(*, article: Article, old_slug: str) -> RetiredSlug | None:
+    """Keep an article's earlier slug after its slug changed, so that its old URLs
+    redirect to the new ones. Taking back a retired slug of its own un-retires it.
+
+    Call it in the transaction that saved the new slug."""
+    RetiredSlug.objects.filter(article=article, slug=article.slug).delete()
+    if not old_slug or old_slug == article.slug:
+        return None
+    retired = RetiredSlug(article=article, slug=old_slug)
+    retired.full_clean()
+    retired.save()
+    return retired

@@ -72,6 +72,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # An article's old slug (changed by an admin) answers a 301 to its new URL.
+    "review.middleware.RetiredSlugRedirectMiddleware",
     # Last: it answers a locked-out login with the login page and its message.
     "axes.middleware.AxesMiddleware",
 ]

@@ -52,6 +52,7 @@ class DiffOp(Part):
     typographic: bool = False
     split: list[int] = []
     merged: list[int] = []
+    rewritten: bool = False
 
 
 class AttributionSide(Part):
@@ -92,7 +93,7 @@ class DiffOut(Schema):
     },
     url_name="article-diff",
     by_alias=True,
-    exclude_unset=True,  # split/merged/typographic only where the diff has them
+    exclude_unset=True,  # split/merged/typographic/rewritten only where the diff has them
     summary="The diff of two revisions (default: previous against latest)",
 )
 def article_diff(

@@ -314,12 +314,17 @@ class CompareRow:
     split: bool
     merged: bool
     typographic: bool
+    rewritten: bool
     numbers_removed: list[str]
     numbers_added: list[str]
     entities_removed: list[str]
     entities_added: list[str]
     old_start: int | None = None
     new_start: int | None = None
+    #: How many sentences the row holds on each side (more than one for a split,
+    #: a merge or a rewritten passage).
+    old_count: int = 1
+    new_count: int = 1
 
 
 @dataclass(frozen=True)
@@ -434,8 +439,8 @@ def field_summary(changes: Sequence[FieldChange]) -> str:
     return f"{listed} changed"
 
 
-def _entities_in(entities: Sequence[nlp.Entity], start: int, end: int) -> set[str]:
-    return {str(e["text"]) for e in entities if start <= e["start"] and e["end"] <= end}
+def _entities_in(entities: Sequence[nlp.Entity], start: int, end: int) -> list[nlp.Entity]:
+    return [e for e in entities if start <= e["start"] and e["end"] <= end]
 
 
 def diff_for(old: Revision, new: Revision) -> dict[str, object]:
@@ -456,12 +461,10 @@ def compare(
     new_sents = result["new"]["sentences"]
     rows: list[CompareRow] = []
     for op in result["ops"]:
-        old_span = _joined_span(
-            old_sents, op.get("merged") or ([op["old"]] if op["old"] is not None else [])
-        )
-        new_span = _joined_span(
-            new_sents, op.get("split") or ([op["new"]] if op["new"] is not None else [])
-        )
+        old_indices = op.get("merged") or ([op["old"]] if op["old"] is not None else [])
+        new_indices = op.get("split") or ([op["new"]] if op["new"] is not None else [])
+        old_span = _joined_span(old_sents, old_indices)
+        new_span = _joined_span(new_sents, new_indices)
         old_text = old.body[old_span[0] : old_span[1]] if old_span else ""
         new_text = new.body[new_span[0] : new_span[1]] if new_span else ""
         tokens = op.get("tokens") or []
@@ -481,10 +484,12 @@ def compare(
         entities_added: list[str] = []
         if old_text and new_text and old_text != new_text:
             numbers_removed, numbers_added = diffing.changed_numbers(old_text, new_text)
-            old_ents = _entities_in(old_analysis["entities"], *old_span)
-            new_ents = _entities_in(new_analysis["entities"], *new_span)
-            entities_removed = sorted(old_ents - new_ents)
-            entities_added = sorted(new_ents - old_ents)
+            entities_removed, entities_added = diffing.changed_entities(
+                _entities_in(old_analysis["entities"], *old_span),
+                _entities_in(new_analysis["entities"], *new_span),
+                numbers_removed=numbers_removed,
+                numbers_added=numbers_added,
+            )
         rows.append(
             CompareRow(
                 op=op["op"],
@@ -497,12 +502,19 @@ def compare(
                 split=bool(op.get("split")),
                 merged=bool(op.get("merged")),
                 typographic=bool(op.get("typographic")),
+                rewritten=bool(op.get("rewritten")),
                 numbers_removed=numbers_removed,
                 numbers_added=numbers_added,
                 entities_removed=entities_removed,
                 entities_added=entities_added,
-                old_start=old_span[0] if old_span else None,
-                new_start=new_span[0] if new_span else None,
+                old_start=old_span[0]
+                if old_span and _shown_as_is(tokens, old_text, "old")
+                else None,
+                new_start=new_span[0]
+                if new_span and _shown_as_is(tokens, new_text, "new")
+                else None,
+                old_count=len(old_indices),
+                new_count=len(new_indices),
             )
         )
     changes = [_change_view(c, old_sents, new_sents) for c in result["attribution_changes"]]
@@ -514,6 +526,16 @@ def compare(
         "summary": diffing.summarize(result["ops"]),
         "attribution_changes": changes,
     }
+
+
+def _shown_as_is(tokens: Sequence[Mapping[str, str]], text: str, side: str) -> bool:
+    """Whether a row shows ``text`` character for character on ``side``, so that a
+    selection in it maps to offsets (a split, merge or rewritten passage joins its
+    sentences with a space, which differs from the text across a paragraph break)."""
+    if not tokens:
+        return True
+    skip = "insert" if side == "old" else "delete"
+    return "".join(t["text"] for t in tokens if t["op"] != skip) == text
 
 
 def _joined_span(

@@ -8,7 +8,11 @@ Pure package: plain strings and dicts in and out, no Django, no spaCy.
 - :mod:`~review.diffing.align`: the sentence alignment (exact matches, moves,
   similar pairs, splits and merges), with the heaviest in-order chain of
   links in :mod:`~review.diffing.chain`;
+- :mod:`~review.diffing.rewritten`: a passage of several sentences rewritten
+  into several others, as one op;
 - :mod:`~review.diffing.numbers`: figures removed from and added to a sentence;
+- :mod:`~review.diffing.entities`: entities removed from and added to a passage
+  (figures left to the numbers);
 - :mod:`~review.diffing.attributions`: attributions added, removed or changed;
 - :mod:`~review.diffing.document`: the ``newsdesk.diff/1`` object.
 
@@ -44,8 +48,10 @@ from review.diffing.attributions import (
 )
 from review.diffing.chain import heaviest_chain
 from review.diffing.document import SCHEMA, diff_document
+from review.diffing.entities import NUMERIC_LABELS, changed_entities
 from review.diffing.folding import PART_CONTAINMENT, match_key, similarity
 from review.diffing.numbers import changed_numbers, numbers
+from review.diffing.rewritten import MAX_REWRITE, REWRITE_SIMILARITY, group_rewritten
 from review.diffing.tokens import Segment, tokenize, word_diff
 
 __all__ = [
@@ -58,10 +64,13 @@ __all__ = [
     "INDEX_MAX_POSTINGS",
     "INDEX_WORDS",
     "MAX_PARTS",
+    "MAX_REWRITE",
     "MOVED_SIMILARITY_THRESHOLD",
+    "NUMERIC_LABELS",
     "OPS",
     "OVERREACH_MIN_WORDS",
     "PART_CONTAINMENT",
+    "REWRITE_SIMILARITY",
     "SAME_CONTENT",
     "SCHEMA",
     "SIMILARITY_THRESHOLD",
@@ -71,8 +80,10 @@ __all__ = [
     "Span",
     "align",
     "attribution_changes",
+    "changed_entities",
     "changed_numbers",
     "diff_document",
+    "group_rewritten",
     "heaviest_chain",
     "match_key",
     "numbers",

@@ -30,6 +30,7 @@ from typing import Any
 from review.diffing import folding
 from review.diffing.chain import Link, heaviest_chain
 from review.diffing.folding import PART_CONTAINMENT
+from review.diffing.rewritten import group_rewritten
 from review.diffing.tokens import word_diff
 
 #: Two sentences in the same slot are "changed" (not deleted + added) at or
@@ -249,7 +250,7 @@ class _Aligner:
         self._duplicates()
         self._gaps()
         self._far()
-        return self._emit()
+        return group_rewritten(self._emit(), self.old, self.new)
 
     # 1. exact matches
     def _exact(self) -> None:

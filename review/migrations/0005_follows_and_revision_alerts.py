@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0007_admins_manage_api_keys_feeds_watched_pages'),
+        ('articles', '0008_admins_manage_api_keys_feeds_watched_pages'),
         ('review', '0004_admins_unlock_logins'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -62,7 +62,7 @@ def test_refused_files_are_listed_with_reasons_and_exit_non_zero(tmp_path: Path,
     assert f"refused       {binary}: file is binary" in out
     assert f"{latin}: file is not valid UTF-8" in out
     assert f"{big}: file is 2.4 MB; captures over 2 MB are refused" in out
-    assert f"{untitled}: file is empty" in out
+    assert f"{untitled}: the file is empty" in out
     assert f"{bodyless}: no article body found" in out
     assert f"{missing}: cannot read file" in out
     assert Article.objects.count() == 1
@@ -75,3 +75,42 @@ def test_import_of_only_refused_files_writes_nothing(tmp_path: Path, capsys) -> 
     _, code = run_import(bad, capsys=capsys)
     assert code == 1
     assert Article.objects.count() == 0
+
+
+def _look_alike(tmp_path: Path, seed_text: str) -> Path:
+    """Another story opening with the seed's first paragraph, under another headline."""
+    old = "US Secretary of State Blinken reaffirms support for Ukraine amid Russian advances"
+    path = tmp_path / "kharkiv.txt"
+    path.write_text(
+        seed_text.replace(old, "Kharkiv evacuations widen as Russian shelling intensifies"),
+        encoding="utf-8",
+    )
+    return path
+
+
+@pytest.mark.django_db
+def test_a_look_alike_capture_is_refused_saying_what_it_matched(
+    tmp_path: Path, seed_text: str, capsys
+) -> None:
+    run_import(SEED_PATH, capsys=capsys)
+    article = Article.objects.get()
+    out, code = run_import(_look_alike(tmp_path, seed_text), capsys=capsys)
+    assert code == 1
+    assert (
+        "“Kharkiv evacuations widen as Russian shelling intensifies” matched the article "
+        "“US Secretary of State Blinken reaffirms support for Ukraine amid Russian advances” "
+        f"({article.slug}, AFP) by its opening paragraph only: the headlines differ; "
+        "nothing recorded (--yes records it as a new revision of it)"
+    ) in out
+    assert "0 new article, 0 new revision, 0 unchanged, 1 refused" in out
+    assert Revision.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_yes_records_a_look_alike_as_the_next_revision(
+    tmp_path: Path, seed_text: str, capsys
+) -> None:
+    run_import(SEED_PATH, capsys=capsys)
+    call_command("import_articles", str(_look_alike(tmp_path, seed_text)), "--no-progress", "--yes")
+    assert "0 new article, 1 new revision, 0 unchanged, 0 refused" in capsys.readouterr().out
+    assert list(Article.objects.get().revisions.values_list("number", flat=True)) == [1, 2]

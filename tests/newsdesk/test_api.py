@@ -137,3 +137,64 @@ def test_unexpected_error_becomes_500_json() -> None:
     response = api.on_exception(request, RuntimeError("boom"))
     assert response.status_code == 500
     assert json.loads(response.content) == {"error": "Internal server error."}
+
+
+# --------------------------------------------------------------------------
+# every endpoint answers JSON for 401 and 404, never a page or a redirect
+
+#: One body that every write endpoint accepts (each reads its own keys), so that
+#: a missing object, not bad input, is what the endpoint answers.
+ANY_VALID_BODY = {
+    "revision": 1,
+    "kind": "fact",
+    "comment": "A comment.",
+    "body": "A body.",
+    "reason": "A reason.",
+    "assignee": None,
+    "note": "A note.",
+}
+
+
+def _operations() -> list[tuple[str, str]]:
+    """(method, path template) of every operation in the OpenAPI document."""
+    import newsdesk.urls  # noqa: F401 - mounts every app's router on the API
+
+    document = api.get_openapi_schema(path_prefix="/api")
+    return [
+        (method, path) for path, operations in document["paths"].items() for method in operations
+    ]
+
+
+OPERATIONS = _operations()
+
+
+def _call(client: Client, method: str, template: str) -> object:
+    url = re.sub(r"\{slug\}", "no-such-article", template)
+    url = re.sub(r"\{[a-z_]+\}", "999999", url)
+    if method == "get":
+        return client.get(url)
+    return getattr(client, method)(url, data=ANY_VALID_BODY, content_type="application/json")
+
+
+@pytest.mark.parametrize(("method", "path"), OPERATIONS, ids=[f"{m} {p}" for m, p in OPERATIONS])
+def test_every_endpoint_answers_an_anonymous_caller_401_json(
+    client: Client, method: str, path: str
+) -> None:
+    response = _call(client, method, path)
+    assert response.status_code == 401
+    assert response["Content-Type"].startswith("application/json")
+    assert response.json() == {"error": "Authentication required: log in to use the API."}
+
+
+WITH_OBJECT = [(m, p) for m, p in OPERATIONS if "{" in p]
+
+
+@pytest.mark.parametrize(("method", "path"), WITH_OBJECT, ids=[f"{m} {p}" for m, p in WITH_OBJECT])
+def test_every_endpoint_answers_a_missing_object_404_json(
+    editor_client: Client, method: str, path: str
+) -> None:
+    response = _call(editor_client, method, path)
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("application/json")
+    assert set(response.json()) == {"error"}
+    assert response.json()["error"].startswith("No ")

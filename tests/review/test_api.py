@@ -119,3 +119,13 @@ def test_diff_api_keeps_extension_keys_only_where_present(
     ops = editor_client.get(diff_url(recorded_seed.article.slug)).json()["ops"]
     assert [op["typographic"] for op in ops if "typographic" in op] == [True]
     assert not [op for op in ops if "split" in op or "merged" in op]
+
+
+def test_diff_api_serves_a_rewritten_passage_as_one_op(
+    editor_client: Client, rewritten_slug: str
+) -> None:
+    ops = editor_client.get(diff_url(rewritten_slug, "?from=1&to=2")).json()["ops"]
+    (op,) = [op for op in ops if op["op"] != "equal"]
+    assert op["rewritten"] is True
+    assert (op["old"], op["merged"], op["new"], op["split"]) == (1, [1, 2], 1, [1, 2, 3])
+    assert not [other for other in ops if "rewritten" in other and other is not op]

@@ -222,3 +222,41 @@ def test_reading_desk_query_count_does_not_grow_with_the_history(editor_client: 
         assert visible_text(response.content.decode()).count("1 changed") == count - 1
         counts[count] = len(queries)
     assert counts[6] == counts[2]
+
+
+def test_a_changed_figure_is_listed_as_a_number_not_also_as_an_entity(
+    editor_client: Client,
+) -> None:
+    from articles.ingest import CaptureDraft
+    from articles.services import revision_record
+
+    title = "Storm closes schools in the north"
+    body = "The storm closed four schools in Leeds on Monday.\n\nClasses resume next week."
+    article = revision_record(draft=CaptureDraft(title=title, body=body)).article
+    revision_record(
+        draft=CaptureDraft(title=title, body=body.replace("four", "five")), article=article
+    )
+    html = editor_client.get(f"/articles/{article.slug}/compare/?from=1&to=2").content.decode()
+    marks = visible_text(re.search(r'<p class="marks">.*?</p>', html, re.S).group())
+    assert marks == "Numbers: four five"
+
+
+@pytest.mark.parametrize("headers", [{}, {"HTTP_HX_REQUEST": "true"}], ids=["page", "htmx"])
+def test_compare_shows_a_rewritten_passage_as_one_badged_row(
+    editor_client: Client, rewritten_slug: str, headers: dict[str, str]
+) -> None:
+    html = editor_client.get(
+        f"/articles/{rewritten_slug}/compare/?from=1&to=2", **headers
+    ).content.decode()
+    text = visible_text(html)
+    assert "Revision 1 → 2: 1 changed, 0 added, 0 deleted, 0 moved, 2 unchanged." in text
+    assert '<span class="badge changed">rewritten</span>' in html
+    assert "2 sentences → 3" in text
+
+
+def test_compare_marks_the_words_a_rewritten_passage_changed(
+    editor_client: Client, rewritten_slug: str
+) -> None:
+    html = editor_client.get(f"/articles/{rewritten_slug}/compare/?from=1&to=2").content.decode()
+    assert "<del> of Marden</del>" in html
+    assert "<ins>were still searching</ins>" in html

@@ -11,20 +11,29 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError
 
 from articles.ingest import CaptureDraft, CaptureRefused, read_capture
-from articles.services import RecordOutcome, drafts_analyse, revision_record
+from articles.services import HeadlineMismatch, RecordOutcome, drafts_analyse, revision_record
 
 
 class Command(BaseCommand):
     help = (
         "Import page captures (.txt) or saved web pages (.html). Each file becomes a new "
         "article, the next revision of an article on record, or nothing when unchanged. "
-        "Exits non-zero when any file is refused."
+        "A capture that matched an article by its opening paragraph alone (the headlines "
+        "differ) is refused unless --yes is given. Exits non-zero when any file is refused."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("paths", nargs="+", help="Files or folders (folders: *.txt, *.html).")
         parser.add_argument(
             "--no-progress", action="store_true", help="Do not show the progress bar."
+        )
+        parser.add_argument(
+            "--yes",
+            action="store_true",
+            help=(
+                "Record a capture that matched an article by its opening paragraph alone "
+                "(a different headline) as a new revision of that article."
+            ),
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -51,7 +60,17 @@ class Command(BaseCommand):
             iterator = tqdm(iterator, total=len(drafts), unit="file", file=sys.stderr)
         for (path, draft), analysis in iterator:
             try:
-                result = revision_record(draft=draft, filename=path.name, analysis=analysis)
+                result = revision_record(
+                    draft=draft,
+                    filename=path.name,
+                    analysis=analysis,
+                    ask_on_headline_change=not options["yes"],
+                )
+            except HeadlineMismatch as exc:
+                refused.append(
+                    (path, f"{exc}; nothing recorded (--yes records it as a new revision of it)")
+                )
+                continue
             except (DatabaseError, ValueError) as exc:
                 refused.append((path, f"could not be recorded: {exc}"))
                 continue

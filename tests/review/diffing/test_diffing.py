@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections import Counter
 from typing import Any
 
@@ -304,13 +303,13 @@ def _news_like(count: int, salt: str) -> list[str]:
     ]
 
 
-def test_long_text_with_every_sentence_edited_is_paired_in_place_quickly() -> None:
-    """2,500 edited sentences, no anchor: all-pairs scoring would be 6 million comparisons."""
-    started = time.perf_counter()
+def test_long_text_with_every_sentence_edited_is_paired_in_place() -> None:
+    """2,500 edited sentences and no anchor: each is paired with its counterpart, in order.
+
+    How long it takes is measured by bench/bench_diff.py, not asserted here.
+    """
     ops = align(_news_like(2500, "a"), _news_like(2500, "b"))
-    elapsed = time.perf_counter() - started
     assert [(op["op"], op["old"]) for op in ops] == [("changed", n) for n in range(2500)]
-    assert elapsed < 5.0
 
 
 # --------------------------------------------------------------------------

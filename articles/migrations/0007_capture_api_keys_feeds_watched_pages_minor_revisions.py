@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0005_revisions_and_activity_append_only_in_database'),
+        ('articles', '0006_article_retired_slugs'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

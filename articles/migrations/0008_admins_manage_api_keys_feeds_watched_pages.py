@@ -40,7 +40,7 @@ def revoke(apps: Apps, schema_editor: BaseDatabaseSchemaEditor) -> None:
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0006_capture_api_keys_feeds_watched_pages_minor_revisions"),
+        ("articles", "0007_capture_api_keys_feeds_watched_pages_minor_revisions"),
         ("auth", "0012_alter_user_first_name_max_length"),
     ]
 
