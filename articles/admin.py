@@ -1,4 +1,5 @@
-"""The admin panel: sources, people and aliases; articles with read-only revisions.
+"""The admin panel: sources, people and aliases; articles with read-only revisions;
+capture: API keys, feeds and watched pages.
 
 Edits of articles, sources and people (and their aliases) are written to the
 activity log; revisions and the log itself are shown, never changed."""
@@ -12,18 +13,28 @@ from django.contrib import admin
 from django.db import models, transaction
 from django.db.models import QuerySet
 from django.forms import BaseInlineFormSet, ModelForm
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
 
 from articles.models import (
     Activity,
+    ApiKey,
     Article,
+    Feed,
     Person,
     PersonAlias,
     RetiredSlug,
     Revision,
     Source,
+    WatchedPage,
 )
-from articles.services import AdminAction, admin_change_record, article_slug_retire
+from articles.services import (
+    AdminAction,
+    admin_change_record,
+    api_key_create,
+    api_key_revoke,
+    article_slug_retire,
+)
 
 
 def _inline_rows(formset: BaseInlineFormSet) -> dict[str, list[str]]:
@@ -205,3 +216,90 @@ class ActivityAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     def get_readonly_fields(self, request: HttpRequest, obj: object = None) -> list[str]:
         return [f.name for f in Activity._meta.fields]
+
+
+# --------------------------------------------------------------------------
+# capture
+
+
+@admin.register(ApiKey)
+class ApiKeyAdmin(ActivityLoggedAdmin):
+    """Keys are created here (the key is shown once, on the page that follows) and
+    revoked with the action; never edited or deleted, so the log can name them."""
+
+    list_display = ["name", "scope", "prefix", "created_at", "last_used_at", "status"]
+    list_filter = ["scope"]
+    search_fields = ["name", "prefix"]
+    fields = ["name", "scope", "prefix", "created_by", "created_at", "last_used_at", "revoked_at"]
+    readonly_fields = ["prefix", "created_by", "created_at", "last_used_at", "revoked_at"]
+    actions = ["revoke"]
+
+    @admin.display(description="Status")
+    def status(self, obj: ApiKey) -> str:
+        return "revoked" if obj.revoked_at else "active"
+
+    def get_readonly_fields(self, request: HttpRequest, obj: object = None) -> list[str]:
+        if obj is not None:  # a stored key: only its name may change
+            return [*self.readonly_fields, "scope"]
+        return list(self.readonly_fields)
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: ApiKey, form: ModelForm, change: bool) -> None:
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        issued = api_key_create(name=obj.name, scope=obj.scope, created_by=request.user, key=obj)
+        request._issued_api_key = issued.raw  # type: ignore[attr-defined]  # shown once below
+
+    def response_add(
+        self, request: HttpRequest, obj: ApiKey, post_url_continue: str | None = None
+    ) -> HttpResponse:
+        """The one page that shows the key: rendered, never put in a message or a URL."""
+        raw = getattr(request, "_issued_api_key", None)
+        if raw is None:
+            return super().response_add(request, obj, post_url_continue)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "API key created",
+            "api_key": raw,
+            "key": obj,
+        }
+        response = TemplateResponse(request, "admin/articles/apikey/created.html", context)
+        response["Cache-Control"] = "no-store"
+        return response
+
+    @admin.action(description="Revoke the selected keys")
+    def revoke(self, request: HttpRequest, queryset: QuerySet[ApiKey]) -> None:
+        for key in queryset:
+            api_key_revoke(key=key, actor=request.user)
+        self.message_user(request, f"Revoked {queryset.count()} key(s).")
+
+
+POLL_STATUS = [
+    "last_fetched_at",
+    "last_status",
+    "last_changed_at",
+    "last_error",
+    "last_error_at",
+    "failures",
+    "next_poll_at",
+]
+
+
+@admin.register(Feed)
+class FeedAdmin(ActivityLoggedAdmin):
+    list_display = ["url", "source", "interval_minutes", "active", *POLL_STATUS[:5]]
+    list_filter = ["active", "source"]
+    search_fields = ["url"]
+    readonly_fields = POLL_STATUS
+
+
+@admin.register(WatchedPage)
+class WatchedPageAdmin(ActivityLoggedAdmin):
+    list_display = ["url", "source", "feed", "active", "gone_at", *POLL_STATUS[:5]]
+    list_filter = ["active", "source", "feed"]
+    search_fields = ["url"]
+    readonly_fields = ["feed", "gone_at", *POLL_STATUS]

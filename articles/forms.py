@@ -108,3 +108,4 @@ class ImportConfirmForm(forms.Form):
 class ArticleFilterForm(forms.Form):
     q = forms.CharField(required=False, label="Search titles")
     source = forms.SlugField(required=False, label="Source")
+    minor = forms.BooleanField(required=False, label="Count minor revisions")

@@ -336,6 +336,11 @@ def read_capture(
         draft = parse_html(text, tz=tz)
     else:
         draft = parse_capture(text, tz=tz)
+    return draft_check(draft)
+
+
+def draft_check(draft: CaptureDraft) -> CaptureDraft:
+    """The checks every capture passes, however it came (file, form, API, watcher)."""
     if not draft.title.strip():
         raise CaptureRefused("no title found")
     if not draft.body.strip():
@@ -380,6 +385,59 @@ def _recordable(draft: CaptureDraft) -> CaptureDraft:
         except ValidationError:
             changes["canonical_url"] = ""
     return replace(draft, **changes) if changes else draft
+
+
+def draft_from_fields(
+    *,
+    title: str,
+    body: str,
+    standfirst: str = "",
+    byline: str = "",
+    canonical_url: str = "",
+    source: str = "",
+    published: datetime | None = None,
+    updated: datetime | None = None,
+) -> CaptureDraft:
+    """A draft from fields a client sent (the push API's JSON), checked like a file.
+
+    Paragraphs are separated by a blank line; spaces inside a line are tidied as a
+    capture's are. The stated times must be timezone-aware."""
+    for name, value in (("published", published), ("updated", updated)):
+        if value is not None and value.utcoffset() is None:
+            raise CaptureRefused(f"{name} has no time zone; give one (e.g. 2024-05-14T22:34:00Z)")
+    text = body.replace("\r\n", "\n").replace("\r", "\n")
+    paragraphs = [_clean(" ".join(p.split("\n"))) for p in re.split(r"\n\s*\n", text)]
+    if updated is not None and published is not None and updated < published:
+        raise CaptureRefused("updated is before published")
+    _refuse_bad_url(canonical_url.strip())
+    return draft_check(
+        CaptureDraft(
+            title=_clean(title),
+            body="\n\n".join(p for p in paragraphs if p),
+            standfirst=_clean(standfirst),
+            byline=_clean(byline),
+            published=published,
+            last_updated=updated,
+            credited_source=_clean(source)[:200],
+            canonical_url=canonical_url.strip(),
+        )
+    )
+
+
+def _refuse_bad_url(url: str) -> None:
+    """A client that sends a canonical URL is told when it is not one the record holds
+    (a page capture's is dropped instead: the page, not the client, stated it)."""
+    from django.core.exceptions import ValidationError
+    from django.core.validators import URLValidator
+
+    if not url:
+        return
+    if len(url) > URL_MAX:
+        raise CaptureRefused(f"canonical URL is {len(url)} characters long; the limit is {URL_MAX}")
+    try:
+        URLValidator(schemes=["http", "https"])(url)
+    except ValidationError:
+        raise CaptureRefused("canonical URL is not an http(s) address") from None
 
 
 def _clean(line: str) -> str:

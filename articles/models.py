@@ -9,6 +9,7 @@ from typing import Any
 import pgtrigger
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 
@@ -242,6 +243,11 @@ class Revision(AppendOnlyModel):
     note = models.TextField(
         blank=True, help_text="The public note of the correction this revision published."
     )
+    minor = models.BooleanField(
+        default=False,
+        help_text="Differs from the previous revision only in typography, page "
+        "furniture or a timestamp (set when recorded).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -333,3 +339,116 @@ class Activity(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.verb}: {self.summary}"
+
+
+class ApiKey(models.Model):
+    """A client's key for the push API. Only its SHA-256 is stored: the key itself
+    is shown once, when an Admin creates it, and never again."""
+
+    class Scope(models.TextChoices):
+        CAPTURE = "capture", "Push captures (POST /api/captures)"
+        READ = "read", "Read only (no endpoint takes a key for reading yet)"
+
+    name = models.CharField(
+        max_length=200, help_text="The client holding the key, e.g. “CMS production”."
+    )
+    scope = models.CharField(max_length=20, choices=Scope.choices, default=Scope.CAPTURE)
+    prefix = models.CharField(
+        max_length=16, unique=True, editable=False, help_text="Identifies the key in logs."
+    )
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["name", "-created_at"]
+        verbose_name = "API key"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @staticmethod
+    def hash_of(raw_key: str) -> str:
+        return hashlib.sha256(raw_key.encode("utf-8")).hexdigest()
+
+
+class Polled(models.Model):
+    """A URL the watcher fetches, with what its last fetches said."""
+
+    url = models.URLField(max_length=500, unique=True, verbose_name="URL")
+    source = models.ForeignKey(
+        Source,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Credited on the articles this URL gives (else what the page states).",
+    )
+    interval_minutes = models.PositiveIntegerField(
+        default=15, validators=[MinValueValidator(1)], help_text="Poll every this many minutes."
+    )
+    active = models.BooleanField(default=True, help_text="Untick to stop polling it.")
+    # What the last fetches said (kept by the watcher, read-only in the admin).
+    last_fetched_at = models.DateTimeField(null=True, blank=True, editable=False)
+    last_status = models.PositiveSmallIntegerField(
+        null=True, blank=True, editable=False, help_text="The last HTTP status."
+    )
+    last_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    last_error = models.TextField(blank=True, editable=False)
+    last_error_at = models.DateTimeField(null=True, blank=True, editable=False)
+    failures = models.PositiveIntegerField(
+        default=0, editable=False, help_text="Errors in a row; each doubles the wait."
+    )
+    next_poll_at = models.DateTimeField(
+        null=True, blank=True, editable=False, db_index=True, help_text="Empty: due now."
+    )
+    etag = models.CharField(max_length=300, blank=True, editable=False)
+    last_modified = models.CharField(max_length=100, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.url
+
+
+class Feed(Polled):
+    """An RSS or Atom feed: each entry's page is watched (a WatchedPage with this feed)."""
+
+    class Meta:
+        ordering = ["url"]
+
+
+class WatchedPage(Polled):
+    """A single page the watcher fetches; a feed's entries become watched pages too."""
+
+    feed = models.ForeignKey(
+        Feed,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="pages",
+        editable=False,
+        help_text="The feed it was found in (empty: added by hand).",
+    )
+    watch_until = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Stop polling after this time (a feed's pages: some days after "
+        "the feed last listed them). Empty: for as long as it is active.",
+    )
+    gone_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="When it last answered 404 or 410."
+    )
+
+    class Meta:
+        ordering = ["url"]

@@ -38,6 +38,17 @@ GROUP_PERMISSIONS: dict[str, list[str]] = {
     ],
 }
 
+#: Granted by migration 0007, after the capture models exist (0002 imports the table
+#: above, so a permission added there must exist in 0002's state).
+CAPTURE_PERMISSIONS: dict[str, list[str]] = {
+    ADMINS: [
+        f"articles.{action}_{model}"
+        for model in ("apikey", "feed", "watchedpage")
+        for action in ("add", "change", "delete", "view")
+        if (action, model) != ("delete", "apikey")  # a key is revoked, never deleted
+    ]
+}
+
 
 def groups_ensure(apps: Apps = global_apps) -> None:
     """Create the groups and grant their permissions (idempotent)."""

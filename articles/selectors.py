@@ -11,8 +11,12 @@ from articles.analysis import KnownName
 from articles.models import Analysis, Article, Person, RetiredSlug, Revision, Source
 
 
-def article_list(*, query: str = "", source_slug: str = "") -> QuerySet[Article]:
-    """Articles newest first, with their latest title and revision count."""
+def article_list(
+    *, query: str = "", source_slug: str = "", include_minor: bool = False
+) -> QuerySet[Article]:
+    """Articles newest first, with their latest title and revision count (minor
+    revisions not counted unless ``include_minor``)."""
+    counted = Q() if include_minor else Q(revisions__minor=False)
     latest = Revision.objects.filter(article=OuterRef("pk")).order_by("-number")
     latest_flags = (
         Analysis.objects.filter(revision__article=OuterRef("pk"))
@@ -22,7 +26,7 @@ def article_list(*, query: str = "", source_slug: str = "") -> QuerySet[Article]
     articles = (
         Article.objects.select_related("source")
         .annotate(
-            revision_count=Count("revisions"),
+            revision_count=Count("revisions", filter=counted),
             latest_title=Subquery(latest.values("title")[:1]),
             latest_number=Max("revisions__number"),
             last_stated_update=Subquery(latest.values("stated_updated_at")[:1]),

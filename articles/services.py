@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Sequence
+import secrets
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -15,10 +16,13 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from articles import analysis as nlp
+from articles import hooks
+from articles.changes import FIELDS, is_minor_change
 from articles.ingest import CaptureDraft
 from articles.models import (
     Activity,
     Analysis,
+    ApiKey,
     Article,
     RetiredSlug,
     Revision,
@@ -175,6 +179,7 @@ def revision_record(
     note: str = "",
     new_article: bool = False,
     ask_on_headline_change: bool = False,
+    via: Mapping[str, object] | None = None,
 ) -> RecordResult:
     """Record a capture: match its article, skip identical content, else write the
     next revision and its analysis. One transaction.
@@ -182,7 +187,11 @@ def revision_record(
     ``article`` records it under that article, ``new_article`` as a new article
     (no matching). With ``ask_on_headline_change`` a capture that matched an
     article by its opening paragraph alone (its headline is none of the
-    article's) raises ``HeadlineMismatch`` and writes nothing."""
+    article's) raises ``HeadlineMismatch`` and writes nothing.
+
+    A revision that differs from the previous one only in typography, furniture or
+    a timestamp is marked ``minor`` (see ``articles.changes``). ``via`` says how the
+    capture arrived (the watcher's URL, the API client); it goes into the log entry."""
     source = source_get_or_create(name=draft.credited_source) if draft.credited_source else None
     if article is None and not new_article:
         found = article_match(draft=draft, source=source)
@@ -192,11 +201,14 @@ def revision_record(
             assert latest is not None  # matched through one of its revisions
             raise HeadlineMismatch(draft=draft, article=found.article, latest=latest)
     content_hash = draft_content_hash(draft)
+    minor = False
     if article is not None:
         article = Article.objects.select_for_update().get(pk=article.pk)
         latest = article.revisions.order_by("-number").first()
         if latest is not None and latest.content_hash == content_hash:
             return RecordResult(RecordOutcome.UNCHANGED, article, latest)
+        if latest is not None and origin != Revision.Origin.CORRECTION:
+            minor = is_minor_change(_fields_of(latest), _fields_of(draft))
         number = (article.revisions.aggregate(n=Max("number"))["n"] or 0) + 1
         outcome = RecordOutcome.NEW_REVISION
         if draft.canonical_url and not article.canonical_url:
@@ -230,21 +242,36 @@ def revision_record(
         author=author,
         source_filename=filename[:300],
         note=note,
+        minor=minor,
     )
     revision.full_clean()
     revision.save()
     if analysis is None:
         analysis = nlp.analyse_text(revision.body, known=known_names())
     analysis_store(revision=revision, analysis=analysis)
+    hooks.revision_recorded(revision_id=revision.pk)
+    kind = f"{outcome.value}, minor" if minor else outcome.value
+    detail: dict[str, object] = {
+        "origin": origin,
+        "filename": filename,
+        "outcome": outcome.value,
+        "minor": minor,
+    }
+    if via:
+        detail["via"] = dict(via)
     Activity.objects.create(
         actor=author,
         verb="revision.recorded",
         article=article,
         revision=revision,
-        summary=f"Recorded revision {number} of “{draft.title}” ({outcome.value})",
-        detail={"origin": origin, "filename": filename, "outcome": outcome.value},
+        summary=f"Recorded revision {number} of “{draft.title}” ({kind})"[:500],
+        detail=detail,
     )
     return RecordResult(outcome, article, revision)
+
+
+def _fields_of(version: Revision | CaptureDraft) -> dict[str, str]:
+    return {name: getattr(version, name) for name in FIELDS}
 
 
 def drafts_analyse(
@@ -265,6 +292,14 @@ def drafts_analyse(
     for index, analysis in zip(fresh, analysed, strict=True):
         results[index] = analysis
     return results
+
+
+def draft_analyse(draft: CaptureDraft) -> nlp.Analysis | None:
+    """One draft's analysis, run outside any transaction; None when its content is on
+    record already (recording it usually records nothing)."""
+    if Revision.objects.filter(content_hash=draft_content_hash(draft)).exists():
+        return None
+    return nlp.analyse_text(draft.body, known=known_names())
 
 
 def revisions_reanalyse(*, revisions: Iterable[Revision], batch_size: int = 32) -> int:
@@ -354,6 +389,88 @@ def admin_change_record(
     activity.full_clean()
     activity.save()
     return activity
+
+
+# --------------------------------------------------------------------------
+# capture: API keys and pushed captures
+
+
+@dataclass(frozen=True)
+class IssuedKey:
+    key: ApiKey
+    raw: str  # shown once, never stored
+
+
+@transaction.atomic
+def api_key_create(
+    *,
+    name: str,
+    scope: str = ApiKey.Scope.CAPTURE,
+    created_by: AbstractBaseUser | None = None,
+    key: ApiKey | None = None,
+) -> IssuedKey:
+    """A new key for a client. Only its hash is stored; ``raw`` is the one chance to
+    read it: ``nd_<prefix>_<secret>``. ``key``: an unsaved instance to fill (the
+    admin's form instance), else a new one."""
+    prefix = secrets.token_hex(4)
+    while ApiKey.objects.filter(prefix=prefix).exists():
+        prefix = secrets.token_hex(4)
+    raw = f"nd_{prefix}_{secrets.token_urlsafe(32)}"
+    key = key if key is not None else ApiKey()
+    if key.pk is not None:
+        raise ValueError("A stored key cannot be issued again; create a new one.")
+    key.name = name.strip()
+    key.scope = scope
+    key.prefix = prefix
+    key.key_hash = ApiKey.hash_of(raw)
+    key.created_by = created_by  # type: ignore[assignment]
+    key.full_clean()
+    key.save()
+    return IssuedKey(key=key, raw=raw)
+
+
+@transaction.atomic
+def api_key_revoke(*, key: ApiKey, actor: AbstractBaseUser) -> ApiKey:
+    """Revoke a key for good (a revoked key is kept, for the log); logged."""
+    key = ApiKey.objects.select_for_update().get(pk=key.pk)
+    if key.revoked_at is not None:
+        return key
+    key.revoked_at = timezone.now()
+    key.save(update_fields=["revoked_at"])
+    admin_change_record(actor=actor, obj=key, action=AdminAction.CHANGED, fields=["revoked_at"])
+    return key
+
+
+def api_key_find(*, raw: str) -> ApiKey | None:
+    """The key a client sent, by its hash (revoked or not), else None."""
+    return ApiKey.objects.filter(key_hash=ApiKey.hash_of(raw.strip())).first()
+
+
+def api_key_touch(*, key: ApiKey, at: datetime | None = None) -> None:
+    """Record a key's use (one UPDATE; not an editorial action, so not logged)."""
+    key.last_used_at = at or timezone.now()
+    ApiKey.objects.filter(pk=key.pk).update(last_used_at=key.last_used_at)
+
+
+def capture_push(*, key: ApiKey, draft: CaptureDraft) -> RecordResult:
+    """Record a capture a client pushed, and log which client sent it (also when it
+    records nothing). Analysed before the transaction; then one transaction."""
+    analysis = draft_analyse(draft)
+    with transaction.atomic():
+        via = {"channel": "api", "client": key.name, "key": key.prefix, "key_id": key.pk}
+        result = revision_record(draft=draft, analysis=analysis, via=via)
+        minor = result.outcome is not RecordOutcome.UNCHANGED and result.revision.minor
+        said = f"{result.outcome.value}, minor" if minor else result.outcome.value
+        activity = Activity(
+            verb="capture.pushed",
+            article=result.article,
+            revision=result.revision,
+            summary=f"{key.name} pushed a capture of “{draft.title}”: {said}"[:500],
+            detail={**via, "outcome": result.outcome.value},
+        )
+        activity.full_clean()
+        activity.save()
+    return result
 
 
 @transaction.atomic

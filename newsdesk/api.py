@@ -71,7 +71,10 @@ def _login_required_json(view: View) -> View:
 api = NinjaAPI(
     title="Newsdesk Review API",
     version="1",
-    description="The record's analyses and diffs as JSON, for logged-in users (session auth).",
+    description=(
+        "The record's analyses and diffs as JSON, for logged-in users (session auth); "
+        "captures pushed by a newsroom's CMS with an API key (POST /api/captures)."
+    ),
     urls_namespace="api",
     auth=django_auth,  # the session cookie; CSRF enforced for unsafe methods
     # Swagger UI from ninja's own static files (ninja is in INSTALLED_APPS), no CDN;

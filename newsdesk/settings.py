@@ -222,3 +222,24 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# Called (by dotted path, with revision_id=) after a new revision is committed:
+# the record tells review without importing it (articles/hooks.py).
+REVISION_RECORDED_HOOKS = ["review.services.revision_alerts_send"]
+
+# Capture: the push API and the watcher (docs/INTERFACE.md, "Capture").
+# Captures a client may push per API key: "N/sec|min|hour|day".
+CAPTURE_API_RATE = os.environ.get("CAPTURE_API_RATE", "60/min")
+# The watcher's User-Agent, HTTP timeout (seconds), response size limit and the
+# least time between two requests to one host (seconds).
+CAPTURE_USER_AGENT = os.environ.get(
+    "CAPTURE_USER_AGENT", f"NewsdeskReview/1 (revision tracker; +{SITE_URL})"
+)
+CAPTURE_TIMEOUT = float(os.environ.get("CAPTURE_TIMEOUT", "15"))
+CAPTURE_FETCH_MAX_BYTES = int(os.environ.get("CAPTURE_FETCH_MAX_BYTES", str(CAPTURE_MAX_BYTES)))
+CAPTURE_HOST_DELAY = float(os.environ.get("CAPTURE_HOST_DELAY", "5"))
+# How long robots.txt is trusted (seconds), the longest back-off after errors
+# (minutes), and how many days a feed's page is watched after the feed last listed it.
+CAPTURE_ROBOTS_TTL = int(os.environ.get("CAPTURE_ROBOTS_TTL", "3600"))
+CAPTURE_BACKOFF_MAX_MINUTES = int(os.environ.get("CAPTURE_BACKOFF_MAX_MINUTES", str(24 * 60)))
+CAPTURE_FEED_PAGE_DAYS = int(os.environ.get("CAPTURE_FEED_PAGE_DAYS", "7"))

@@ -19,6 +19,7 @@ from articles.models import (
     NulFreeText,
     Person,
     Revision,
+    Source,
     append_only_trigger,
 )
 
@@ -343,6 +344,8 @@ class Notification(NulFreeText, models.Model):
         ASSIGNED = "assigned", "assigned you"
         STATUS = "status", "changed the status"
         CORRECTION = "correction", "updated a correction"
+        SPEAKER = "speaker", "speaker changed"
+        REVISION = "revision", "new revision"
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
@@ -369,3 +372,43 @@ class Notification(NulFreeText, models.Model):
 
     def __str__(self) -> str:
         return f"To {self.recipient_id}: {self.summary}"
+
+
+class Follow(models.Model):
+    """An editor follows an article or a source: notified of each new revision that
+    is not minor (a followed source: of its new articles too)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follows"
+    )
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    source = models.ForeignKey(
+        Source, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(article__isnull=False, source__isnull=True)
+                | Q(article__isnull=True, source__isnull=False),
+                name="follow_article_or_source",
+                violation_error_message="Follow an article or a source, not both or neither.",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "article"],
+                condition=Q(article__isnull=False),
+                name="unique_follow_per_article",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "source"],
+                condition=Q(source__isnull=False),
+                name="unique_follow_per_source",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} follows {self.article or self.source}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.apps.registry import Apps
 from django.apps.registry import apps as global_apps
 
-from articles.roles import ADMINS, COPY_DESK, EDITORS, groups_ensure
+from articles.roles import ADMINS, CAPTURE_PERMISSIONS, COPY_DESK, EDITORS, groups_ensure
 
 _EDITORIAL = [
     "review.view_annotation",
@@ -31,11 +31,12 @@ REVIEW_PERMISSIONS: dict[str, list[str]] = {
 
 
 def roles_ensure(apps: Apps = global_apps) -> None:
-    """Create the groups with the record's and review's permissions (idempotent)."""
+    """Create the groups with the record's (capture's too) and review's permissions (idempotent)."""
     groups_ensure(apps)
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
-    for group_name, codenames in REVIEW_PERMISSIONS.items():
+    grants = [*REVIEW_PERMISSIONS.items(), *CAPTURE_PERMISSIONS.items()]
+    for group_name, codenames in grants:
         group = Group.objects.get(name=group_name)
         for dotted in codenames:
             app_label, codename = dotted.split(".")

@@ -10,11 +10,26 @@ from html import escape
 from itertools import pairwise
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.safestring import SafeString, mark_safe
 
@@ -31,6 +46,7 @@ from review.models import (
     Correction,
     CorrectionEvent,
     FlagDecision,
+    Follow,
     Notification,
     Placement,
     StatusChange,
@@ -274,6 +290,16 @@ def history_for(revisions: Sequence[Revision]) -> list[HistoryEntry]:
         entries.append(HistoryEntry(revision=revision, summary=line))
         previous = revision
     return entries
+
+
+def history_shown(
+    history: Sequence[HistoryEntry], *, show_minor: bool, reading: int
+) -> list[HistoryEntry]:
+    """The history a reader sees: minor revisions left out unless asked for (the
+    revision being read always stays)."""
+    return [
+        h for h in history if show_minor or not h.revision.minor or h.revision.number == reading
+    ]
 
 
 @dataclass(frozen=True)
@@ -1051,3 +1077,96 @@ def annotation_views(
             )
         )
     return views
+
+
+# --------------------------------------------------------------------------
+# follows and revision alerts
+
+
+@dataclass(frozen=True)
+class RevisionAlert:
+    verb: str  # Notification.Verb.SPEAKER or REVISION
+    summary: str
+    url: str
+
+
+def speaker_changes(old: Revision, new: Revision) -> list[tuple[str, str]]:
+    """(old speaker, new speaker) of each "speaker changed" attribution change."""
+    changes = diff_for(old, new)["attribution_changes"]
+    assert isinstance(changes, list)
+    found = []
+    for change in changes:
+        if change.get("kind") != "speaker-changed":
+            continue
+        old_speaker = _text((change.get("old") or {}).get("speaker")) or "no one"
+        new_speaker = _text((change.get("new") or {}).get("speaker")) or "no one"
+        found.append((old_speaker, new_speaker))
+    return found
+
+
+def revision_alert(revision: Revision) -> RevisionAlert:
+    """What followers are told of a new revision: speaker changes first."""
+    article = revision.article
+    title = revision.title if len(revision.title) <= 120 else revision.title[:119] + "…"
+    if revision.number == 1:
+        source = article.source.name if article.source else "an unnamed source"
+        return RevisionAlert(
+            verb=Notification.Verb.REVISION,
+            summary=f"New article from {source}: “{title}”",
+            url=reverse("review:article", kwargs={"slug": article.slug}),
+        )
+    previous = article.revisions.get(number=revision.number - 1)
+    compare = reverse("review:compare", kwargs={"slug": article.slug})
+    url = f"{compare}?from={previous.number}&to={revision.number}"
+    speakers = speaker_changes(previous, revision)
+    if speakers:
+        said = "; ".join(f"{old} → {new}" for old, new in speakers)
+        return RevisionAlert(
+            verb=Notification.Verb.SPEAKER,
+            summary=f"Speaker changed ({said}) in revision {revision.number} of “{title}”",
+            url=url,
+        )
+    summary = history_for([previous, revision])[1].summary
+    return RevisionAlert(
+        verb=Notification.Verb.REVISION,
+        summary=f"Revision {revision.number} of “{title}”: {summary}",
+        url=url,
+    )
+
+
+def followers_of(revision: Revision) -> QuerySet:
+    """The users who follow the revision's article or its source."""
+    article = revision.article
+    follows = Q(follows__article=article)
+    if article.source_id is not None:
+        follows |= Q(follows__source_id=article.source_id)
+    return get_user_model().objects.filter(follows, is_active=True).distinct().order_by("pk")
+
+
+def follows_of(user: object) -> QuerySet[Follow]:
+    return Follow.objects.filter(user=user).select_related("article", "source")
+
+
+def follow_state(user: object, article: Article) -> dict[str, bool]:
+    """Whether ``user`` follows the article, and its source."""
+    rows = Follow.objects.filter(user=user).filter(
+        Q(article=article) | Q(source_id=article.source_id, source__isnull=False)
+    )
+    found = set(rows.values_list("article_id", "source_id"))
+    return {
+        "article": (article.pk, None) in found,
+        "source": article.source_id is not None and (None, article.source_id) in found,
+    }
+
+
+def notifications_for(user: object, *, unread_only: bool) -> QuerySet[Notification]:
+    """A user's notifications, newest first; unread ones put speaker changes first."""
+    rows = Notification.objects.filter(recipient=user).select_related("actor", "article")
+    if not unread_only:
+        return rows
+    speaker_first = Case(
+        When(verb=Notification.Verb.SPEAKER, then=Value(0)),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
+    return rows.filter(read_at__isnull=True).order_by(speaker_first, "-created_at", "-id")

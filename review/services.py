@@ -24,9 +24,9 @@ from django.utils import timezone
 from articles import analysis as nlp
 from articles import services as record
 from articles.ingest import MAX_BODY_WORDS, CaptureDraft
-from articles.models import Activity, Article, Person, Revision
+from articles.models import Activity, Article, Person, Revision, Source
 from articles.selectors import known_names, latest_analysis_for
-from review import anchoring, diffing, merging
+from review import anchoring, diffing, merging, selectors
 from review.flags import attribution_key
 from review.models import (
     Annotation,
@@ -35,6 +35,7 @@ from review.models import (
     Correction,
     CorrectionEvent,
     FlagDecision,
+    Follow,
     Notification,
     Placement,
     StatusChange,
@@ -1298,3 +1299,54 @@ def correction_update_and_submit(**changes: Any) -> Correction:
     with transaction.atomic():
         correction = correction_update(**changes)
         return correction_submit(correction=correction, actor=changes["actor"])
+
+
+# --------------------------------------------------------------------------
+# follows and revision alerts
+
+
+@transaction.atomic
+def follow_set(
+    *,
+    user: AbstractBaseUser,
+    following: bool,
+    article: Article | None = None,
+    source: Source | None = None,
+) -> Follow | None:
+    """Follow (or stop following) an article or a source; idempotent."""
+    _require(user, "articles.view_article", "Only the newsroom can follow articles.")
+    if (article is None) == (source is None):
+        raise ValidationError("Follow an article or a source, not both or neither.")
+    existing = Follow.objects.filter(user=user, article=article, source=source)
+    if not following:
+        existing.delete()
+        return None
+    found = existing.first()
+    if found is not None:
+        return found
+    follow = Follow(user=user, article=article, source=source)
+    follow.full_clean()
+    follow.save()
+    return follow
+
+
+@transaction.atomic
+def revision_alerts_send(*, revision_id: int) -> list[int]:
+    """Tell the followers of a revision's article or source of it (never of a minor
+    one, never its own author); a speaker change is said first. Returns the
+    recipients' ids. Called by articles' REVISION_RECORDED_HOOKS after commit."""
+    revision = Revision.objects.select_related("article__source", "author").get(pk=revision_id)
+    if revision.minor:
+        return []
+    followers = list(selectors.followers_of(revision))
+    if not followers:
+        return []
+    alert = selectors.revision_alert(revision)
+    return _notify(
+        recipients=followers,
+        actor=revision.author,
+        verb=alert.verb,
+        article=revision.article,
+        summary=alert.summary,
+        url=alert.url,
+    )

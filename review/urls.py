@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from review import public_views, views
+from review import feeds, public_views, views
 
 app_name = "review"
 
@@ -32,11 +32,14 @@ urlpatterns = [
     path("annotations/<int:pk>/assign/", views.annotation_assign, name="annotation-assign"),
     path("comments/<int:pk>/edit/", views.comment_edit, name="comment-edit"),
     path("notifications/", views.notification_list, name="notifications"),
+    path("articles/<slug:slug>/follow/", views.article_follow, name="article-follow"),
+    path("sources/<slug:slug>/follow/", views.source_follow, name="source-follow"),
     path("notifications/read/", views.notifications_read, name="notifications-read"),
 ]
 
 urlpatterns += [
     path("articles/<slug:slug>/history/", views.article_history, name="history"),
+    path("articles/<slug:slug>/revisions/feed/", feeds.revisions_feed, name="revisions-feed"),
     path("articles/<slug:slug>/corrections/new/", views.correction_new, name="correction-new"),
     path(
         "articles/<slug:slug>/corrections/preview/",

@@ -17,7 +17,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from articles import selectors as articles_selectors
 from articles.forms import ArticleFilterForm
-from articles.models import Article, Revision
+from articles.models import Article, Revision, Source
 from review import selectors, services
 from review.forms import (
     AnnotationForm,
@@ -45,16 +45,22 @@ def desk(request: HttpRequest) -> HttpResponse:
     filters = form.cleaned_data if form.is_valid() else {}
     query = filters.get("q", "")
     source = filters.get("source", "")
-    rows = selectors.desk_rows(articles_selectors.article_list(query=query, source_slug=source))
+    minor = bool(filters.get("minor"))
+    rows = selectors.desk_rows(
+        articles_selectors.article_list(query=query, source_slug=source, include_minor=minor)
+    )
     page = Paginator(rows, DESK_PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "form": form,
         "articles": page.object_list,
         "page": page,
-        "filter_query": urlencode({k: v for k, v in (("q", query), ("source", source)) if v}),
+        "filter_query": urlencode(
+            {k: v for k, v in (("q", query), ("source", source), ("minor", minor and "on")) if v}
+        ),
         "sources": articles_selectors.sources_in_use(),
         "query": query,
         "source": source,
+        "minor": minor,
         "show_waiting": request.user.has_perm("review.sign_off_correction"),
     }
     template = "review/desk.html#results" if request.htmx else "review/desk.html"
@@ -81,11 +87,19 @@ def article_read(request: HttpRequest, slug: str, number: int | None = None) -> 
         selectors.flag_decisions(article),
         selected=_int_param(request.GET.get("attribution")),
     )
+    show_minor = request.GET.get("minor") == "1"
+    history = selectors.history_for(revisions)
     context = {
         "article": article,
         "revision": revision,
         "latest": revisions[-1],
-        "history": selectors.history_for(revisions),
+        "history": history,
+        "history_shown": selectors.history_shown(
+            history, show_minor=show_minor, reading=revision.number
+        ),
+        "show_minor": show_minor,
+        "following": selectors.follow_state(request.user, article),
+        "minor_count": sum(1 for h in history if h.revision.minor),
         "reading": reading,
         "panel": panel,
         "decided_count": sum(1 for row in panel if row.view.flags and row.decision),
@@ -410,11 +424,34 @@ def annotation_queue(request: HttpRequest) -> HttpResponse:
 @login_required
 def notification_list(request: HttpRequest) -> HttpResponse:
     show = request.GET.get("show", "unread")
-    rows = request.user.notifications.select_related("actor", "article")
-    if show == "unread":
-        rows = rows.filter(read_at__isnull=True)
+    rows = selectors.notifications_for(request.user, unread_only=show == "unread")
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
-    return render(request, "review/notifications.html", {"page": page, "show": show})
+    context = {"page": page, "show": show, "follows": selectors.follows_of(request.user)}
+    return render(request, "review/notifications.html", context)
+
+
+def _follow(request: HttpRequest, **target: Article | Source) -> HttpResponse:
+    (thing,) = target.values()
+    following = request.POST.get("action") != "unfollow"
+    back = request.POST.get("next") or ""
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = reverse("review:notifications")
+    services.follow_set(user=request.user, following=following, **target)
+    name = f"“{thing}”" if isinstance(thing, Source) else "this article"
+    verb = "Following" if following else "No longer following"
+    return _done(request, back, f"{verb} {name}: new revisions that are not minor are notified.")
+
+
+@require_POST
+@permission_required("articles.view_article", raise_exception=True)
+def article_follow(request: HttpRequest, slug: str) -> HttpResponse:
+    return _follow(request, article=get_object_or_404(Article, slug=slug))
+
+
+@require_POST
+@permission_required("articles.view_article", raise_exception=True)
+def source_follow(request: HttpRequest, slug: str) -> HttpResponse:
+    return _follow(request, source=get_object_or_404(Source, slug=slug))
 
 
 @require_POST

@@ -34,6 +34,7 @@ from review.models import (
     CommentVersion,
     Correction,
     FlagDecision,
+    Follow,
     Notification,
     Placement,
 )
@@ -169,6 +170,7 @@ TABLE: dict[str, list[Probe]] = {
     "review:revision": [Probe("GET", "/articles/{slug}/revisions/{number}/", NEWSROOM_PAGE)],
     "review:compare": [Probe("GET", "/articles/{slug}/compare/", NEWSROOM_PAGE)],
     "review:history": [Probe("GET", "/articles/{slug}/history/", NEWSROOM_PAGE)],
+    "review:revisions-feed": [Probe("GET", "/articles/{slug}/revisions/feed/", NEWSROOM_PAGE)],
     # annotations
     "review:annotation-new": [
         Probe("GET", "/articles/{slug}/revisions/{number}/annotate/", NEWSROOM_PAGE)
@@ -235,6 +237,9 @@ TABLE: dict[str, list[Probe]] = {
     ],
     # notifications: one's own, for anyone logged in
     "review:notifications": [Probe("GET", "/notifications/", page(reader=200, newsroom=200))],
+    # following: any newsroom role (a success redirects htmx to the notifications page)
+    "review:article-follow": [Probe("POST", "/articles/{slug}/follow/", NEWSROOM_PAGE)],
+    "review:source-follow": [Probe("POST", "/sources/afp/follow/", NEWSROOM_PAGE)],
     "review:notifications-read": [
         Probe("POST", "/notifications/read/", page(reader=302, newsroom=302))
     ],
@@ -280,6 +285,8 @@ TABLE: dict[str, list[Probe]] = {
     "api:openapi-view": [Probe("GET", "/api/docs", page(reader=200, newsroom=200))],
     "api:api-root": [Probe("GET", "/api/", anyone(404))],
     "api:no-endpoint": [Probe("GET", "/api/no-such-endpoint", anyone(404))],
+    # The push API takes an API key, never a session: without one, 401 for everyone.
+    "api:capture-push": [Probe("POST", "/api/captures", anyone(401), data={}, json=True)],
     "api:revision-analysis": [Probe("GET", "/api/revisions/{revision_id}/analysis", NEWSROOM_API)],
     # One revision: past the gate, there is nothing to compare (400).
     "api:article-diff": [Probe("GET", "/api/articles/{slug}/diff", api(reader=403, newsroom=400))],
@@ -480,6 +487,7 @@ def snapshot() -> dict[str, object]:
         CommentVersion,
         Correction,
         FlagDecision,
+        Follow,
         Notification,
         Placement,
     )

@@ -1,0 +1,22 @@
+"""What other apps do when the record changes, without the record importing them.
+
+``settings.REVISION_RECORDED_HOOKS`` lists dotted paths of callables; each is
+called as ``hook(revision_id=...)`` after the transaction that recorded a new
+revision commits (never for an unchanged capture). A failing hook is logged and
+never undoes the recording. The review app lists its alerts here; with the task
+queue, a hook enqueues a task instead of doing the work.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+from django.conf import settings
+from django.db import transaction
+from django.utils.module_loading import import_string
+
+
+def revision_recorded(*, revision_id: int) -> None:
+    for path in getattr(settings, "REVISION_RECORDED_HOOKS", ()):
+        hook = import_string(path)
+        transaction.on_commit(partial(hook, revision_id=revision_id), robust=True)
