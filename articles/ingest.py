@@ -410,6 +410,8 @@ def draft_from_fields(
     if updated is not None and published is not None and updated < published:
         raise CaptureRefused("updated is before published")
     _refuse_bad_url(canonical_url.strip())
+    if not body.strip():
+        raise CaptureRefused("no article body found")
     return draft_check(
         CaptureDraft(
             title=_clean(title),

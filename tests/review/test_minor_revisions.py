@@ -65,7 +65,7 @@ def test_the_desk_does_not_count_minor_revisions_unless_asked(
     def revisions_cell(query: str) -> str:
         html = editor_client.get(f"/{query}").content.decode()
         row = html.split(f'href="/articles/{minor.article.slug}/"', 1)[1]
-        return row.split('<td class="num">', 1)[1].split("</td>", 1)[0]
+        return row.split('<td class="num" data-label="Revisions">', 1)[1].split("</td>", 1)[0]
 
     assert revisions_cell("") == "1"
     assert revisions_cell("?minor=on") == "2"
