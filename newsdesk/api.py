@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Annotated, Any
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
@@ -25,6 +25,7 @@ from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.openapi.docs import Swagger
 from ninja.security import django_auth
+from pydantic import Field
 
 from newsdesk.middleware import too_large_message
 
@@ -33,6 +34,11 @@ logger = logging.getLogger("django.request")
 LOGIN_MESSAGE = "Authentication required: log in to use the API."
 
 View = Callable[..., HttpResponse]
+
+
+#: An object's id in a request body: a primary key (a 64-bit integer), so that a
+#: larger number is bad input (422), not a database error (SQLite cannot bind it).
+ObjectId = Annotated[int, Field(ge=1, le=2**63 - 1)]
 
 
 class ErrorOut(Schema):

@@ -23,7 +23,7 @@ from pydantic import Field
 
 from articles.api import Part, Span, TextSpan
 from articles.models import Article, Person, Revision
-from newsdesk.api import READ_REFUSALS, REFUSALS, api, error_response, require_perm
+from newsdesk.api import READ_REFUSALS, REFUSALS, ObjectId, api, error_response, require_perm
 from review import selectors, services
 from review.forms import CompareForm, QueueFilterForm
 from review.models import Annotation, Comment, Correction, Notification
@@ -546,7 +546,7 @@ class NotificationsOut(Schema):
 
 
 class MarkReadIn(Schema):
-    ids: list[int] | None = None  # none: all of them
+    ids: list[ObjectId] | None = None  # none: all of them
 
 
 class MarkedOut(Schema):
@@ -624,7 +624,7 @@ class CorrectionOut(Schema):
 
 
 class CorrectionIn(Schema):
-    annotations: list[int] = []
+    annotations: list[ObjectId] = []
     body: str | None = None  # none: the latest revision's, proposed speakers substituted
     title: str | None = None  # none: the latest revision's
     standfirst: str | None = None

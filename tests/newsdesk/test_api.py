@@ -222,3 +222,14 @@ def test_a_body_its_content_type_misdescribes_is_a_400_json_not_a_500(editor: Us
     assert response.json() == {
         "error": "The request body cannot be read: Invalid boundary in multipart: None."
     }
+
+
+def test_an_id_too_large_for_the_database_is_a_422_json_not_a_500(editor_client: Client) -> None:
+    """Found by schemathesis: a 70-bit id in a list reached SQLite, which cannot bind it."""
+    response = editor_client.post(
+        "/api/notifications/read", data={"ids": [2**70]}, content_type="application/json"
+    )
+    assert response.status_code == 422
+    assert response.json()["fields"] == {
+        "payload.ids.0": ["Input should be less than or equal to 9223372036854775807"]
+    }
