@@ -9,6 +9,7 @@ attributions found so far (which pronoun resolution reads back).
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -39,6 +40,9 @@ class Found:
 
 # Verb forms the model lemmatises wrongly ("hopes" -> "hop"), and their lemma.
 LEMMA_FIXES = {form: lemma for form, (lemma,) in lexicon.table("verb_lemma_fixes").items()}
+_LEMMA_FIX_FORMS = re.compile(
+    r"\b(?:" + "|".join(re.escape(form) for form in LEMMA_FIXES) + r")\b", re.IGNORECASE
+)
 
 
 class Document:
@@ -49,9 +53,10 @@ class Document:
         self.text = doc.text
         self.entities = entities
         self.starts = [token.idx for token in doc]
-        for token in doc:
-            if token.pos_ == "VERB" and token.lower_ in LEMMA_FIXES:
-                token.lemma_ = LEMMA_FIXES[token.lower_]
+        if _LEMMA_FIX_FORMS.search(self.text):
+            for token in doc:
+                if token.lower_ in LEMMA_FIXES and token.pos_ == "VERB":
+                    token.lemma_ = LEMMA_FIXES[token.lower_]
         self.sent_of: list[int] = [0] * len(doc)
         self.sent_bounds: list[tuple[int, int]] = []
         # Number of sentences with words up to each sentence: a closing quote mark

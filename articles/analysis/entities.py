@@ -835,8 +835,9 @@ def _capital_line_spans(text: str) -> list[tuple[int, int]]:
     """Lines of three words or more, every one in capitals."""
     found: list[tuple[int, int]] = []
     for line in re.finditer(r"[^\r\n]+", text):
-        words = re.findall(r"[^\W\d_]+", line.group())
-        if len(words) >= 3 and all(w.isupper() for w in words):
+        if not line.group().isupper():
+            continue  # a lower-case letter anywhere: not a capitals line
+        if len(re.findall(r"[^\W\d_]+", line.group())) >= 3:
             found.append(line.span())
     return found
 

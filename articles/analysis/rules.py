@@ -484,6 +484,8 @@ def naming_cue(d: Document, verb: Token) -> bool:
 def as_cue(d: Document, verb: Token) -> bool:
     """ "As one trader put it, ..." / "..., as police have said": the main clause is
     the content (direct when it is one quotation)."""
+    if verb.dep_ != "advcl":
+        return False  # only a clause under "as" ("as police have said")
     if verb.lower_ in ("put", "puts") and not any(
         c.dep_ == "dobj" and c.lower_ == "it" for c in verb.children
     ):
