@@ -9,7 +9,7 @@ from datetime import datetime
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import FieldDoesNotExist
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import slugify
@@ -107,6 +107,40 @@ def article_match(*, draft: CaptureDraft, source: Source | None) -> Article | No
     return None
 
 
+#: The text search configuration of the search documents (PostgreSQL).
+SEARCH_CONFIG = "english"
+
+# The newest revision's headline (weight A), standfirst (B) and body (D) as one
+# tsvector; read by articles.selectors.article_list through the GIN index.
+_SEARCH_DOCUMENT_SQL = """
+UPDATE articles_article AS a
+SET search_document =
+    setweight(to_tsvector(%(config)s::regconfig, coalesce(r.title, '')), 'A')
+    || setweight(to_tsvector(%(config)s::regconfig, coalesce(r.standfirst, '')), 'B')
+    || setweight(to_tsvector(%(config)s::regconfig, coalesce(r.body, '')), 'D')
+FROM articles_revision AS r
+WHERE r.id = a.latest_revision_id AND a.id = ANY(%(ids)s)
+"""
+
+
+def search_documents_refresh(*, article_ids: Sequence[int]) -> None:
+    """Rebuild the full-text documents of these articles from their newest revisions.
+
+    PostgreSQL only: elsewhere search reads the newest revision itself (icontains)."""
+    if connection.vendor != "postgresql" or not article_ids:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(_SEARCH_DOCUMENT_SQL, {"config": SEARCH_CONFIG, "ids": list(article_ids)})
+
+
+def article_latest_set(*, article: Article, revision: Revision) -> None:
+    """Point the article at its newest revision (inside the recording transaction)."""
+    article.latest_revision = revision
+    article.revision_count = revision.number
+    article.save(update_fields=["latest_revision", "revision_count"])
+    search_documents_refresh(article_ids=[article.pk])
+
+
 def analysis_store(*, revision: Revision, analysis: nlp.Analysis) -> Analysis:
     """Store an analysis of a revision for the current pipeline version."""
     row, _ = Analysis.objects.update_or_create(
@@ -159,6 +193,7 @@ def revision_record(
             canonical_url=draft.canonical_url,
             source=source,
             first_published=draft.published,
+            listed_at=draft.published or timezone.now(),
         )
         article.full_clean()
         article.save()
@@ -183,6 +218,7 @@ def revision_record(
     )
     revision.full_clean()
     revision.save()
+    article_latest_set(article=article, revision=revision)
     if analysis is None:
         analysis = nlp.analyse_text(revision.body, known=known_names())
     analysis_store(revision=revision, analysis=analysis)
