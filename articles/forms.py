@@ -47,5 +47,5 @@ class ImportForm(forms.Form):
 
 
 class ArticleFilterForm(forms.Form):
-    q = forms.CharField(required=False, label="Search titles")
+    q = forms.CharField(required=False, label="Search articles")
     source = forms.SlugField(required=False, label="Source")

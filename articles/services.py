@@ -17,7 +17,7 @@ from django.utils.text import slugify
 from articles import analysis as nlp
 from articles.ingest import CaptureDraft
 from articles.models import Activity, Analysis, Article, Revision, Source, content_sha256
-from articles.selectors import known_names
+from articles.selectors import SEARCH_CONFIG, known_names
 
 
 class RecordOutcome(enum.StrEnum):
@@ -106,9 +106,6 @@ def article_match(*, draft: CaptureDraft, source: Source | None) -> Article | No
                 return revision.article
     return None
 
-
-#: The text search configuration of the search documents (PostgreSQL).
-SEARCH_CONFIG = "english"
 
 # The newest revision's headline (weight A), standfirst (B) and body (D) as one
 # tsvector; read by articles.selectors.article_list through the GIN index.

@@ -18,6 +18,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from articles import selectors as articles_selectors
 from articles.forms import ArticleFilterForm
 from articles.models import Article, Revision
+from articles.pagination import BoundedPage, KeysetPage, bounded_page, keyset_page, page_links
 from review import selectors, services
 from review.forms import (
     AnnotationForm,
@@ -35,6 +36,8 @@ from review.models import Annotation, Comment, Correction
 from review.services import Conflict
 
 DESK_PER_PAGE = 50
+#: Search results are ranked: a few pages of the best matches, never a deep OFFSET.
+SEARCH_PAGES = 10
 
 
 @require_GET
@@ -45,13 +48,28 @@ def desk(request: HttpRequest) -> HttpResponse:
     filters = form.cleaned_data if form.is_valid() else {}
     query = filters.get("q", "")
     source = filters.get("source", "")
-    rows = selectors.desk_rows(articles_selectors.article_list(query=query, source_slug=source))
-    page = Paginator(rows, DESK_PER_PAGE).get_page(request.GET.get("page"))
+    rows = selectors.desk_rows(articles_selectors.article_list(source_slug=source))
+    page: KeysetPage | BoundedPage
+    if query:
+        rows = articles_selectors.article_search(rows, query)
+        page = bounded_page(
+            rows, number=request.GET.get("page", ""), size=DESK_PER_PAGE, max_pages=SEARCH_PAGES
+        )
+    else:
+        page = keyset_page(
+            rows,
+            field="listed_at",
+            size=DESK_PER_PAGE,
+            after=request.GET.get("after", ""),
+            before=request.GET.get("before", ""),
+        )
+    previous, following = page_links({"q": query, "source": source}, page)
     context = {
         "form": form,
-        "articles": page.object_list,
+        "articles": page.rows,
         "page": page,
-        "filter_query": urlencode({k: v for k, v in (("q", query), ("source", source)) if v}),
+        "previous_query": previous,
+        "next_query": following,
         "sources": articles_selectors.sources_in_use(),
         "query": query,
         "source": source,
@@ -75,7 +93,9 @@ def article_read(request: HttpRequest, slug: str, number: int | None = None) -> 
     annotations = selectors.annotations_for(
         revision, user=request.user, selected=_int_param(request.GET.get("annotation"))
     )
-    reading = selectors.reading_for(revision, annotations=selectors.annotation_marks(annotations))
+    reading = selectors.reading_cached(
+        revision, annotations=selectors.annotation_marks(annotations)
+    )
     panel = selectors.attribution_panel(
         reading,
         selectors.flag_decisions(article),
@@ -119,7 +139,10 @@ def article_compare(request: HttpRequest, slug: str) -> HttpResponse:
         old = by_number[form.cleaned_data["from_"]]
         new = by_number[form.cleaned_data["to"]]
         context.update(
-            old=old, new=new, mode=form.cleaned_data["mode"], **selectors.compare(old, new)
+            old=old,
+            new=new,
+            mode=form.cleaned_data["mode"],
+            **selectors.compare_cached(old, new),
         )
     else:
         status = 400
@@ -389,14 +412,20 @@ def annotation_queue(request: HttpRequest) -> HttpResponse:
     # so that "changed" and "orphaned" are filtered as of the latest revision.
     for revision in selectors.stale_placements():
         services.placements_ensure(revision=revision)
-    page = Paginator(selectors.annotation_queue(**filters), QUEUE_PER_PAGE).get_page(
-        request.GET.get("page")
+    page = keyset_page(
+        selectors.annotation_queue(**filters),
+        field="created_at",
+        size=QUEUE_PER_PAGE,
+        after=request.GET.get("after", ""),
+        before=request.GET.get("before", ""),
     )
+    previous, following = page_links(filters, page)
     context = {
         "form": form,
         "page": page,
-        "annotations": page.object_list,
-        "filter_query": urlencode(filters),
+        "annotations": page.rows,
+        "previous_query": previous,
+        "next_query": following,
         "sources": articles_selectors.sources_in_use(),
         "users": selectors.newsroom_users(),
     }
@@ -701,17 +730,23 @@ def correction_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "review/correction_form.html", context)
 
 
+#: Corrections per page of the copy desk's queue (each shows its diff).
+CORRECTIONS_PER_PAGE = 10
+
+
 @require_GET
 @permission_required("review.view_correction", raise_exception=True)
 def correction_queue(request: HttpRequest) -> HttpResponse:
     """The copy desk's queue: submitted corrections, oldest first, each with its diff."""
-    items = [
-        {"correction": c, "diff": selectors.correction_diff(c)}
-        for c in selectors.correction_queue()
-    ]
+    paginator = Paginator(selectors.correction_queue(), CORRECTIONS_PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
+    corrections = list(page.object_list)
+    diffs = selectors.correction_diffs(corrections)
+    items = [{"correction": c, "diff": d} for c, d in zip(corrections, diffs, strict=True)]
     context = {
         "items": items,
-        "mine": selectors.corrections_of(request.user),
+        "page": page,
+        "mine": selectors.corrections_of(request.user)[:CORRECTIONS_PER_PAGE],
         "can_sign": request.user.has_perm("review.sign_off_correction"),
     }
     return render(request, "review/corrections_queue.html", context)
