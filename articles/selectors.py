@@ -18,7 +18,7 @@ SEARCH_CONFIG = "english"
 
 #: Ranked search orders at most this many of the newest matches (ranking every
 #: match of a common word over the whole archive would read them all).
-SEARCH_CANDIDATES = 2000
+SEARCH_CANDIDATES = 500
 
 
 def article_list(*, source_slug: str = "") -> QuerySet[Article]:

@@ -808,15 +808,18 @@ def annotation_queue(
         rows = rows.filter(article__slug=article)
     if placement == "original":
         rows = rows.filter(revision_id=F("latest_revision"))
-    elif placement == "attention":
-        rows = rows.filter(latest_state__in=["changed", "orphaned"])
     elif placement:
-        rows = rows.filter(latest_state=placement)
+        states = ["changed", "orphaned"] if placement == "attention" else [placement]
+        # A join (not the per-row subquery): the planner starts from the few placements.
+        rows = rows.filter(
+            placements__revision=F("article__latest_revision"), placements__state__in=states
+        )
     return rows
 
 
-def stale_placements() -> list[Revision]:
-    """Latest revisions on which some open annotation of an older one is not yet placed."""
+def stale_placements(*, articles: Iterable[int] | None = None) -> list[Revision]:
+    """Latest revisions on which some open annotation of an older one is not yet placed
+    (of these articles only, when given)."""
     pending = (
         Annotation.objects.filter(status=Annotation.Status.OPEN)
         .annotate(latest_revision=F("article__latest_revision"))
@@ -828,9 +831,12 @@ def stale_placements() -> list[Revision]:
                 )
             )
         )
+        .order_by()
         .values_list("latest_revision", flat=True)
         .distinct()
     )
+    if articles is not None:
+        pending = pending.filter(article_id__in=articles)
     ids = list(pending)
     return list(Revision.objects.filter(pk__in=ids).select_related("article")) if ids else []
 

@@ -403,22 +403,33 @@ def flag_dismiss(request: HttpRequest, slug: str, number: int, index: int) -> Ht
 QUEUE_PER_PAGE = 50
 
 
-@require_GET
-@permission_required("review.view_annotation", raise_exception=True)
-def annotation_queue(request: HttpRequest) -> HttpResponse:
-    form = QueueFilterForm(request.GET)
-    filters = {k: v for k, v in (form.cleaned_data if form.is_valid() else {}).items() if v}
-    # A newer revision arrived and nobody has opened it yet: place its notes first,
-    # so that "changed" and "orphaned" are filtered as of the latest revision.
-    for revision in selectors.stale_placements():
-        services.placements_ensure(revision=revision)
-    page = keyset_page(
+def _annotation_page(request: HttpRequest, filters: dict[str, str]) -> KeysetPage:
+    return keyset_page(
         selectors.annotation_queue(**filters),
         field="created_at",
         size=QUEUE_PER_PAGE,
         after=request.GET.get("after", ""),
         before=request.GET.get("before", ""),
     )
+
+
+@require_GET
+@permission_required("review.view_annotation", raise_exception=True)
+def annotation_queue(request: HttpRequest) -> HttpResponse:
+    form = QueueFilterForm(request.GET)
+    filters = {k: v for k, v in (form.cleaned_data if form.is_valid() else {}).items() if v}
+    # A newer revision arrived and nobody has opened it yet: place its notes first,
+    # so that "changed" and "orphaned" are filtered (all of them) and shown (the
+    # page's) as of the latest revision.
+    if filters.get("placement"):
+        for revision in selectors.stale_placements():
+            services.placements_ensure(revision=revision)
+    page = _annotation_page(request, filters)
+    stale = selectors.stale_placements(articles={a.article_id for a in page.rows})
+    if stale:
+        for revision in stale:
+            services.placements_ensure(revision=revision)
+        page = _annotation_page(request, filters)
     previous, following = page_links(filters, page)
     context = {
         "form": form,

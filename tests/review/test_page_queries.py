@@ -34,9 +34,7 @@ PAGES = {
 
 
 def grow(count: int, seed: int) -> None:
-    call_command(
-        "generate_corpus", count, templates=2, batch_size=50, seed=seed, stdout=StringIO()
-    )
+    call_command("generate_corpus", count, templates=2, batch_size=50, seed=seed, stdout=StringIO())
 
 
 def queries(client: Client, url: str) -> int:
@@ -71,8 +69,6 @@ def test_a_page_reads_the_session_and_the_permissions_in_one_query(
     with CaptureQueriesContext(connection) as captured:
         assert client.get("/").status_code == 200
     lookups = [
-        q["sql"]
-        for q in captured
-        if "django_session" in q["sql"] or "auth_permission" in q["sql"]
+        q["sql"] for q in captured if "django_session" in q["sql"] or "auth_permission" in q["sql"]
     ]
     assert len(lookups) == 1

@@ -20,7 +20,7 @@ from typing import Any
 
 from django.contrib.auth.models import Group, User
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.text import slugify
@@ -158,6 +158,9 @@ class Command(BaseCommand):
                 self._batch(first_id + done, size)
             done += size
             self.stdout.write(f"  {done}/{count} articles")
+        if connection.vendor == "postgresql":  # fresh statistics for the planner after a bulk load
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         seconds = (timezone.now() - started).total_seconds()
         self.stdout.write(self.style.SUCCESS(f"Wrote {count} articles in {seconds:.0f} s."))
 
