@@ -53,6 +53,9 @@ def main() -> None:
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         raise SystemExit("Set DATABASE_URL to a PostgreSQL database for the archive.")
+    from bench._pg import database_ensure
+
+    database_ensure(os.environ["DATABASE_URL"])
     os.environ.update(SETTINGS_ENV)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsdesk.settings")
     import django

@@ -127,6 +127,9 @@ def main() -> None:
         raise SystemExit("wrk is not installed (apt-get install wrk)")
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         raise SystemExit("Set DATABASE_URL to a PostgreSQL database.")
+    from bench._pg import database_ensure
+
+    database_ensure(os.environ["DATABASE_URL"])
     slug, cookie = prepare()
     env = {**os.environ, **SERVER_ENV}
     server = subprocess.Popen(
