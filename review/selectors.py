@@ -144,6 +144,7 @@ def reading_cached(
         reading = reading_for(revision, annotations=annotations)
         cache.set(key, reading, RENDER_CACHE_SECONDS)
     reading.revision = revision
+    reading.key = key  # the page caches its rendered text and roster under it
     return reading
 
 
@@ -164,7 +165,8 @@ def compare_cached(old: Revision, new: Revision) -> dict[str, object]:
     if result is None:
         result = compare(old, new)
         cache.set(key, result, RENDER_CACHE_SECONDS)
-    return result
+    # The page caches its rendered body under the same key (the template's cache tag).
+    return {**result, "compare_key": key}
 
 
 @dataclass(frozen=True)
@@ -198,6 +200,8 @@ class Reading:
     labels: list[tuple[str, str]]
     analysed: bool
     flagged_count: int = 0
+    #: Set by ``reading_cached``: the cache key of this reading.
+    key: str = ""
 
 
 def _sentence_of(offset: int, sentences: Sequence[nlp.Sentence]) -> int | None:
