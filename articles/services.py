@@ -150,6 +150,8 @@ def analysis_store(*, revision: Revision, analysis: nlp.Analysis) -> Analysis:
             "entities": analysis["entities"],
             "attributions": analysis["attributions"],
             "flagged_count": sum(1 for a in analysis["attributions"] if a.get("flags")),
+            # When it was stored: a re-store is a new analysis for the pages' caches.
+            "created_at": timezone.now(),
         },
     )
     return row
