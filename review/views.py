@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -96,12 +97,24 @@ def article_read(request: HttpRequest, slug: str, number: int | None = None) -> 
     reading = selectors.reading_cached(
         revision, annotations=selectors.annotation_marks(annotations)
     )
+    decisions = selectors.flag_decisions(article)
     panel = selectors.attribution_panel(
-        reading,
-        selectors.flag_decisions(article),
-        selected=_int_param(request.GET.get("attribution")),
+        reading, decisions, selected=_int_param(request.GET.get("attribution"))
     )
     context = {
+        # The attributions panel is cached as HTML under everything it shows: the
+        # reading, the decisions, the viewer's permissions and CSRF secret (its forms).
+        "panel_key": selectors.cache_key(
+            "panel",
+            reading.key,
+            sorted(
+                (d.pk, d.decision, d.reason, d.by_id, d.annotation_id) for d in decisions.values()
+            ),
+            _int_param(request.GET.get("attribution")),
+            request.user.has_perm("review.add_annotation"),
+            request.user.has_perm("review.add_flagdecision"),
+            get_token(request) and request.META.get("CSRF_COOKIE", ""),
+        ),
         "article": article,
         "revision": revision,
         "latest": revisions[-1],

@@ -20,7 +20,7 @@ from typing import Any
 
 from django.contrib.auth.models import Group, User
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import connection, transaction
+from django.db import connection, reset_queries, transaction
 from django.db.models import Max, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.text import slugify
@@ -157,6 +157,7 @@ class Command(BaseCommand):
             with transaction.atomic():
                 self._batch(first_id + done, size)
             done += size
+            reset_queries()  # with DEBUG on, Django keeps every statement otherwise
             self.stdout.write(f"  {done}/{count} articles")
         if connection.vendor == "postgresql":  # fresh statistics for the planner after a bulk load
             with connection.cursor() as cursor:
