@@ -814,10 +814,10 @@ def annotation_queue(
         rows = rows.filter(revision_id=F("latest_revision"))
     elif placement:
         states = ["changed", "orphaned"] if placement == "attention" else [placement]
-        # A join (not the per-row subquery): the planner starts from the few placements.
-        rows = rows.filter(
-            placements__revision=F("article__latest_revision"), placements__state__in=states
+        placed = Placement.objects.filter(
+            annotation=OuterRef("pk"), revision=OuterRef("article__latest_revision"), state__in=states
         )
+        rows = rows.filter(Exists(placed))
     return rows
 
 
