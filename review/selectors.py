@@ -815,7 +815,9 @@ def annotation_queue(
     elif placement:
         states = ["changed", "orphaned"] if placement == "attention" else [placement]
         placed = Placement.objects.filter(
-            annotation=OuterRef("pk"), revision=OuterRef("article__latest_revision"), state__in=states
+            annotation=OuterRef("pk"),
+            revision=OuterRef("article__latest_revision"),
+            state__in=states,
         )
         rows = rows.filter(Exists(placed))
     return rows
