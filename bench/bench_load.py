@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT))
 SERVER_ENV = {
     "DJANGO_DEBUG": "0",
     "SECRET_KEY": "bench-only-not-a-secret-0123456789abcdefghijklmnopqrstuvwxyz",
-    "ALLOWED_HOSTS": "127.0.0.1",
+    "ALLOWED_HOSTS": "127.0.0.1,testserver",
     "SECURE_SSL_REDIRECT": "0",
     "SESSION_COOKIE_SECURE": "0",
     "CSRF_COOKIE_SECURE": "0",
@@ -63,13 +63,13 @@ def wrk(url: str, *, cookie: str, duration: int, threads: int, connections: int)
     command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency"]
     command += ["--timeout", "10s"]
     if cookie:
-        command += ["-H", f"Cookie: sessionid={cookie}"]
+        command += ["-H", f"Cookie: {cookie}"]
     out = subprocess.run(
         [*command, url], capture_output=True, text=True, check=True, timeout=duration + 60
     ).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
-    p99 = to_ms(re.search(r"99%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
-    p50 = to_ms(re.search(r"50%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
+    p99 = to_ms(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1))  # type: ignore[union-attr]
+    p50 = to_ms(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1))  # type: ignore[union-attr]
     non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
     sockets = re.search(
         r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out
@@ -82,7 +82,7 @@ def wrk(url: str, *, cookie: str, duration: int, threads: int, connections: int)
 
 def prepare() -> tuple[str, str]:
     """Migrate, make sure an article has two revisions and a user is logged in:
-    (the article's slug, the session cookie)."""
+    (the article's slug, the session and CSRF cookies)."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsdesk.settings")
     os.environ.update(SERVER_ENV)
     import django
@@ -112,7 +112,9 @@ def prepare() -> tuple[str, str]:
         user.save()
     client = Client()
     client.force_login(user)
-    return article.slug, client.cookies["sessionid"].value
+    client.get(f"/articles/{article.slug}/")  # sets the CSRF cookie, as a browser keeps it
+    cookies = f"sessionid={client.cookies['sessionid'].value}"
+    return article.slug, f"{cookies}; csrftoken={client.cookies['csrftoken'].value}"
 
 
 def main() -> None:

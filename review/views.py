@@ -87,13 +87,23 @@ def article_read(request: HttpRequest, slug: str, number: int | None = None) -> 
     picked = request.GET.get("r", "")
     if picked.isdigit():  # the revision picker, submitted without JavaScript
         return redirect("review:revision", slug=slug, number=int(picked))
-    revision = selectors.revision_get(article, number)
-    if services.placements_pending(revision):  # first shown since it arrived: place open notes
+    revisions = selectors.article_revisions(article)  # one query, the shown revision among them
+    revision = next((r for r in revisions if r.number == number), None)
+    if revision is None and (number is not None or not revisions):
+        raise Http404("No such revision.")
+    revision = revision or revisions[-1]
+    revision.article = article
+    selected = _int_param(request.GET.get("annotation"))
+    annotations = selectors.annotations_for(revision, user=request.user, selected=selected)
+    if any(
+        v.annotation.is_open
+        and v.state == "other"
+        and v.annotation.revision.number < revision.number
+        for v in annotations
+    ):
+        # First shown since it arrived: place the open notes of older revisions, once.
         services.placements_ensure(revision=revision)
-    revisions = selectors.article_revisions(article)
-    annotations = selectors.annotations_for(
-        revision, user=request.user, selected=_int_param(request.GET.get("annotation"))
-    )
+        annotations = selectors.annotations_for(revision, user=request.user, selected=selected)
     reading = selectors.reading_cached(
         revision, annotations=selectors.annotation_marks(annotations)
     )
