@@ -106,6 +106,6 @@ class ImportConfirmForm(forms.Form):
 
 
 class ArticleFilterForm(forms.Form):
-    q = forms.CharField(required=False, label="Search titles")
+    q = forms.CharField(required=False, label="Search articles")
     source = forms.SlugField(required=False, label="Source")
     minor = forms.BooleanField(required=False, label="Count minor revisions")

@@ -8,10 +8,12 @@ from typing import Any
 
 import pgtrigger
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.utils import timezone
 
 from articles.analysis import types as analysis_types
 
@@ -116,9 +118,27 @@ class Article(NulFreeText, models.Model):
     )
     first_published = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Kept by the recording service (revisions are immutable, articles are not):
+    # the newest revision, how many there are and how many of them are minor
+    # (the desk leaves those out of its count unless asked), where the desk lists the article
+    # (its first publication, else when it was recorded) and, on PostgreSQL, the
+    # full-text document of the newest revision's headline, standfirst and body.
+    latest_revision = models.ForeignKey(
+        "Revision", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    revision_count = models.PositiveIntegerField(default=0)
+    minor_revision_count = models.PositiveIntegerField(default=0)
+    listed_at = models.DateTimeField(default=timezone.now)
+    search_document = SearchVectorField(null=True, blank=True, editable=False)
 
     class Meta:
-        ordering = ["-first_published", "-created_at"]
+        ordering = ["-listed_at", "-id"]
+        indexes = [
+            models.Index(F("listed_at").desc(), F("id").desc(), name="article_listed"),
+            models.Index(
+                "source", F("listed_at").desc(), F("id").desc(), name="article_source_listed"
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["canonical_url"],

@@ -10,7 +10,7 @@ from datetime import datetime
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import FieldDoesNotExist
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import slugify
@@ -29,7 +29,7 @@ from articles.models import (
     Source,
     content_sha256,
 )
-from articles.selectors import known_names
+from articles.selectors import SEARCH_CONFIG, known_names
 
 
 class RecordOutcome(enum.StrEnum):
@@ -149,6 +149,39 @@ class HeadlineMismatch(Exception):
         )
 
 
+# The newest revision's headline (weight A), standfirst (B) and body (D) as one
+# tsvector; read by articles.selectors.article_list through the GIN index.
+_SEARCH_DOCUMENT_SQL = """
+UPDATE articles_article AS a
+SET search_document =
+    setweight(to_tsvector(%(config)s::regconfig, coalesce(r.title, '')), 'A')
+    || setweight(to_tsvector(%(config)s::regconfig, coalesce(r.standfirst, '')), 'B')
+    || setweight(to_tsvector(%(config)s::regconfig, coalesce(r.body, '')), 'D')
+FROM articles_revision AS r
+WHERE r.id = a.latest_revision_id AND a.id = ANY(%(ids)s)
+"""
+
+
+def search_documents_refresh(*, article_ids: Sequence[int]) -> None:
+    """Rebuild the full-text documents of these articles from their newest revisions.
+
+    PostgreSQL only: elsewhere search reads the newest revision itself (icontains)."""
+    if connection.vendor != "postgresql" or not article_ids:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(_SEARCH_DOCUMENT_SQL, {"config": SEARCH_CONFIG, "ids": list(article_ids)})
+
+
+def article_latest_set(*, article: Article, revision: Revision) -> None:
+    """Point the article at its newest revision and count it, minor or not (inside
+    the recording transaction)."""
+    article.latest_revision = revision
+    article.revision_count = revision.number
+    article.minor_revision_count = article.revisions.filter(minor=True).count()
+    article.save(update_fields=["latest_revision", "revision_count", "minor_revision_count"])
+    search_documents_refresh(article_ids=[article.pk])
+
+
 def analysis_store(*, revision: Revision, analysis: nlp.Analysis) -> Analysis:
     """Store an analysis of a revision for the current pipeline version."""
     row, _ = Analysis.objects.update_or_create(
@@ -161,6 +194,8 @@ def analysis_store(*, revision: Revision, analysis: nlp.Analysis) -> Analysis:
             "entities": analysis["entities"],
             "attributions": analysis["attributions"],
             "flagged_count": sum(1 for a in analysis["attributions"] if a.get("flags")),
+            # When it was stored: a re-store is a new analysis for the pages' caches.
+            "created_at": timezone.now(),
         },
     )
     return row
@@ -221,6 +256,7 @@ def revision_record(
             canonical_url=draft.canonical_url,
             source=source,
             first_published=draft.published,
+            listed_at=draft.published or timezone.now(),
         )
         article.full_clean()
         article.save()
@@ -246,6 +282,7 @@ def revision_record(
     )
     revision.full_clean()
     revision.save()
+    article_latest_set(article=article, revision=revision)
     if analysis is None:
         analysis = nlp.analyse_text(revision.body, known=known_names())
     analysis_store(revision=revision, analysis=analysis)
