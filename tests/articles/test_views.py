@@ -257,6 +257,12 @@ def test_desk_pages_newest_first_with_older_and_newer_links(editor_client: Clien
     assert _titles(newer) == _titles(first)
 
 
+def test_desk_older_link_keeps_the_count_minor_revisions_filter(editor_client: Client) -> None:
+    _record_budget_stories(55)
+    first = editor_client.get("/", {"minor": "on"}).content.decode()
+    assert "minor=on" in _link(first, "next")
+
+
 def test_desk_with_a_cursor_that_does_not_parse_shows_the_first_page(
     editor_client: Client,
 ) -> None:
