@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import hashlib
+
 from django import forms
 
 from articles.ingest import MAX_CAPTURE_BYTES, CaptureDraft, CaptureRefused, read_capture
@@ -42,6 +44,7 @@ class ImportForm(forms.Form):
         except CaptureRefused as exc:
             raise forms.ValidationError(f"Refused: {exc}.") from exc
         cleaned["draft"] = draft
+        cleaned["capture_sha256"] = hashlib.sha256(data).hexdigest()
         cleaned["filename"] = filename
         return cleaned
 

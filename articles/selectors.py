@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
 
 from articles import analysis as nlp
 from articles.analysis import KnownName
-from articles.models import Analysis, Article, Person, Revision, Source
+from articles.models import Analysis, Article, ImportBatch, ImportItem, Person, Revision, Source
 
 
 def article_list(*, query: str = "", source_slug: str = "") -> QuerySet[Article]:
@@ -86,3 +87,40 @@ def latest_analyses_for(revisions: Iterable[Revision]) -> dict[int, Analysis]:
         if best is None or (is_current and (best.pipeline_version, best.model) != current):
             found[analysis.revision_id] = analysis
     return found
+
+
+@dataclass(frozen=True)
+class ImportProgress:
+    """How far an import is: its captures by status, and the finished ones in order."""
+
+    total: int
+    pending: int
+    recorded: int
+    unchanged: int
+    refused: int
+    items: list[ImportItem]
+
+    @property
+    def finished(self) -> int:
+        return self.total - self.pending
+
+    @property
+    def done(self) -> bool:
+        return self.pending == 0
+
+
+def import_progress(batch: ImportBatch, *, listed: int = 200) -> ImportProgress:
+    """The progress of an import (one counting query), with its first ``listed`` items."""
+    counts = {
+        row["status"]: row["n"]
+        for row in batch.items.values("status").annotate(n=Count("id")).order_by()
+    }
+    items = list(batch.items.select_related("revision__article").order_by("position")[:listed])
+    return ImportProgress(
+        total=sum(counts.values()),
+        pending=counts.get(ImportItem.Status.PENDING, 0),
+        recorded=counts.get(ImportItem.Status.RECORDED, 0),
+        unchanged=counts.get(ImportItem.Status.UNCHANGED, 0),
+        refused=counts.get(ImportItem.Status.REFUSED, 0),
+        items=items,
+    )

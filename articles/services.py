@@ -3,20 +3,33 @@
 from __future__ import annotations
 
 import enum
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.exceptions import FieldDoesNotExist
-from django.db import models, transaction
-from django.db.models import Max
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db import DatabaseError, connection, models, transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from django_tasks import TaskResultStatus, default_task_backend
+from django_tasks.exceptions import TaskResultDoesNotExist
 
 from articles import analysis as nlp
-from articles.ingest import CaptureDraft
-from articles.models import Activity, Analysis, Article, Revision, Source, content_sha256
+from articles.ingest import CaptureDraft, draft_from_json, draft_to_json
+from articles.models import (
+    Activity,
+    Analysis,
+    Article,
+    ImportBatch,
+    ImportItem,
+    Revision,
+    Source,
+    content_sha256,
+)
 from articles.selectors import known_names
 
 
@@ -124,7 +137,6 @@ def analysis_store(*, revision: Revision, analysis: nlp.Analysis) -> Analysis:
     return row
 
 
-@transaction.atomic
 def revision_record(
     *,
     draft: CaptureDraft,
@@ -137,7 +149,54 @@ def revision_record(
     note: str = "",
 ) -> RecordResult:
     """Record a capture: match its article, skip identical content, else write the
-    next revision and its analysis. One transaction."""
+    next revision and its analysis. One transaction.
+
+    The analysis is computed before the transaction opens (spaCy never runs while
+    a row is locked): pass ``analysis`` when it is known, else call this outside
+    any transaction of your own."""
+    if analysis is None:
+        analysis = drafts_analyse([draft])[0]
+    return _revision_write(
+        draft=draft,
+        author=author,
+        origin=origin,
+        filename=filename,
+        captured_at=captured_at,
+        analysis=analysis,
+        article=article,
+        note=note,
+    )
+
+
+# Any constant bigint: the PostgreSQL advisory lock that serialises recordings.
+RECORDING_LOCK_KEY = 0x6E6473_7265636F
+
+
+def _recording_lock() -> None:
+    """Serialise recordings until the transaction ends (PostgreSQL).
+
+    Matching a capture to its article and numbering the revision must see every
+    recording before it: two workers recording captures of the same new article
+    would otherwise both create it. The write is short (the analysis is done
+    before), so workers queue here only briefly. SQLite has one writer at a time."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [RECORDING_LOCK_KEY])
+
+
+@transaction.atomic
+def _revision_write(
+    *,
+    draft: CaptureDraft,
+    author: AbstractBaseUser | None,
+    origin: Revision.Origin,
+    filename: str,
+    captured_at: datetime | None,
+    analysis: nlp.Analysis,
+    article: Article | None,
+    note: str,
+) -> RecordResult:
+    _recording_lock()
     source = source_get_or_create(name=draft.credited_source) if draft.credited_source else None
     if article is None:
         article = article_match(draft=draft, source=source)
@@ -147,7 +206,7 @@ def revision_record(
         latest = article.revisions.order_by("-number").first()
         if latest is not None and latest.content_hash == content_hash:
             return RecordResult(RecordOutcome.UNCHANGED, article, latest)
-        number = (article.revisions.aggregate(n=Max("number"))["n"] or 0) + 1
+        number = (latest.number if latest is not None else 0) + 1
         outcome = RecordOutcome.NEW_REVISION
         if draft.canonical_url and not article.canonical_url:
             article.canonical_url = draft.canonical_url
@@ -183,8 +242,6 @@ def revision_record(
     )
     revision.full_clean()
     revision.save()
-    if analysis is None:
-        analysis = nlp.analyse_text(revision.body, known=known_names())
     analysis_store(revision=revision, analysis=analysis)
     Activity.objects.create(
         actor=author,
@@ -197,24 +254,200 @@ def revision_record(
     return RecordResult(outcome, article, revision)
 
 
-def drafts_analyse(
-    drafts: Sequence[CaptureDraft],
-) -> list[nlp.Analysis | None]:
-    """Analyse, in one batched spaCy pass, the drafts whose content is not on record.
+def drafts_analyse(drafts: Sequence[CaptureDraft]) -> list[nlp.Analysis]:
+    """The analysis of each draft: the stored one when the same content is on record
+    (for the current pipeline), else computed, all new ones in one batched spaCy pass.
 
-    A draft identical to a stored revision gets None: recording it usually
-    records nothing, and ``revision_record`` analyses it itself if it does.
-    """
+    Call it outside any transaction: it is the slow part of recording."""
+    if not drafts:
+        return []
     hashes = [draft_content_hash(draft) for draft in drafts]
-    on_record = set(
-        Revision.objects.filter(content_hash__in=set(hashes)).values_list("content_hash", flat=True)
+    stored = {
+        row.content_hash: row
+        for row in Analysis.objects.filter(
+            content_hash__in=set(hashes),
+            pipeline_version=nlp.PIPELINE_VERSION,
+            model=nlp.model_name(),
+        )
+    }
+    fresh = [i for i, content_hash in enumerate(hashes) if content_hash not in stored]
+    known = known_names() if fresh else ()
+    if len(fresh) == 1:
+        analysed = [nlp.analyse_text(drafts[fresh[0]].body, known=known)]
+    else:
+        analysed = list(nlp.analyse_texts([drafts[i].body for i in fresh], known=known))
+    computed = dict(zip(fresh, analysed, strict=True))
+    return [
+        computed[i] if i in computed else stored[content_hash].as_dict()
+        for i, content_hash in enumerate(hashes)
+    ]
+
+
+@dataclass(frozen=True)
+class CaptureIn:
+    """A parsed capture to import: its file name, the sha256 of its bytes, its draft."""
+
+    filename: str
+    capture_sha256: str
+    draft: CaptureDraft
+
+
+@transaction.atomic
+def import_batch_create(
+    *, captures: Sequence[CaptureIn], author: AbstractBaseUser | None = None, label: str = ""
+) -> ImportBatch:
+    """Write an import batch and its captures, waiting to be analysed and recorded."""
+    batch = ImportBatch(author=author, label=label[:300])
+    batch.full_clean()
+    batch.save()
+    items = []
+    for position, capture in enumerate(captures, start=1):
+        item = ImportItem(
+            batch=batch,
+            position=position,
+            filename=capture.filename[:300],
+            capture_sha256=capture.capture_sha256,
+            draft=draft_to_json(capture.draft),
+        )
+        item.full_clean(exclude=["batch"], validate_unique=False, validate_constraints=False)
+        items.append(item)
+    ImportItem.objects.bulk_create(items)
+    return batch
+
+
+def _article_key(draft: dict[str, Any]) -> str:
+    """Captures with the same key are probably the same article: they go to one task,
+    in file order, so that their revisions are numbered in that order."""
+    if draft.get("canonical_url"):
+        return "url:" + draft["canonical_url"]
+    return "title:" + (draft.get("credited_source") or "").casefold() + "\n" + draft["title"]
+
+
+def import_chunks(items: Sequence[ImportItem], size: int) -> list[list[int]]:
+    """Item ids in tasks of about ``size`` captures, never splitting one article's."""
+    groups: dict[str, list[int]] = {}
+    for item in items:
+        groups.setdefault(_article_key(item.draft), []).append(item.pk)
+    chunks: list[list[int]] = [[]]
+    for ids in groups.values():
+        if chunks[-1] and len(chunks[-1]) + len(ids) > size:
+            chunks.append([])
+        chunks[-1].extend(ids)
+    return [chunk for chunk in chunks if chunk]
+
+
+def import_items_enqueue(*, items: Sequence[ImportItem], size: int | None = None) -> int:
+    """Enqueue tasks that analyse and record these captures; returns how many tasks.
+
+    With the immediate backend each task runs here and now, so call this outside any
+    transaction (the analysis must not run inside one)."""
+    from articles.tasks import import_items_record_task
+
+    size = size or settings.IMPORT_TASK_SIZE
+    chunks = import_chunks(items, size)
+    for ids in chunks:
+        ImportItem.objects.filter(pk__in=ids, status=ImportItem.Status.PENDING).update(
+            enqueued_at=timezone.now()
+        )
+        result = import_items_record_task.enqueue(item_ids=ids)
+        ImportItem.objects.filter(pk__in=ids, status=ImportItem.Status.PENDING).update(
+            task_id=str(result.id)
+        )
+    return len(chunks)
+
+
+def import_items_stale(items: Iterable[ImportItem], *, stale_seconds: int) -> list[ImportItem]:
+    """The pending captures whose task will not record them: it failed, finished, is
+    unknown, or has been running longer than ``stale_seconds`` (its worker died).
+    A task still waiting in the queue is not stale."""
+    pending = [item for item in items if item.status == ImportItem.Status.PENDING]
+    states: dict[str, tuple[TaskResultStatus, datetime | None] | None] = {}
+    for task_id in {item.task_id for item in pending if item.task_id}:
+        try:
+            result = default_task_backend.get_result(task_id)
+        except (TaskResultDoesNotExist, NotImplementedError):
+            states[task_id] = None
+        else:
+            states[task_id] = (result.status, result.started_at)
+    cutoff = timezone.now() - timedelta(seconds=stale_seconds)
+    stale = []
+    for item in pending:
+        state = states.get(item.task_id)
+        if state is None:
+            lost = item.enqueued_at is None or item.enqueued_at <= cutoff
+        else:
+            status, started_at = state
+            lost = status in (TaskResultStatus.FAILED, TaskResultStatus.SUCCESSFUL) or (
+                status == TaskResultStatus.RUNNING and (started_at is None or started_at <= cutoff)
+            )
+        if lost:
+            stale.append(item)
+    return stale
+
+
+def import_items_record(*, item_ids: Sequence[int]) -> dict[str, int]:
+    """Analyse and record the pending captures among ``item_ids``: the analysis in one
+    batched spaCy pass outside any transaction, then every capture recorded and marked
+    done in one transaction, each under a lock on its item row, so that running this
+    twice (or a killed worker's task again) records nothing twice."""
+    items = list(
+        ImportItem.objects.filter(pk__in=item_ids, status=ImportItem.Status.PENDING)
+        .select_related("batch")
+        .order_by("batch_id", "position")
     )
-    fresh = [i for i, content_hash in enumerate(hashes) if content_hash not in on_record]
-    analysed = nlp.analyse_texts([drafts[i].body for i in fresh], known=known_names())
-    results: list[nlp.Analysis | None] = [None] * len(drafts)
-    for index, analysis in zip(fresh, analysed, strict=True):
-        results[index] = analysis
-    return results
+    counts: Counter[str] = Counter()
+    if not items:
+        return dict(counts)
+    drafts = [draft_from_json(item.draft) for item in items]
+    analyses = drafts_analyse(drafts)
+    with transaction.atomic():
+        locked = {
+            item.pk: item
+            for item in ImportItem.objects.select_for_update().filter(
+                pk__in=[item.pk for item in items]
+            )
+        }
+        for item, draft, analysis in zip(items, drafts, analyses, strict=True):
+            current = locked[item.pk]
+            if current.status != ImportItem.Status.PENDING:
+                continue  # recorded meanwhile by another run of the task
+            counts[
+                _import_item_record(
+                    item=current, draft=draft, analysis=analysis, author=item.batch.author
+                )
+            ] += 1
+    return dict(counts)
+
+
+def _import_item_record(
+    *,
+    item: ImportItem,
+    draft: CaptureDraft,
+    analysis: nlp.Analysis,
+    author: AbstractBaseUser | None,
+) -> str:
+    try:
+        result = revision_record(
+            draft=draft, author=author, filename=item.filename, analysis=analysis
+        )
+    except (DatabaseError, ValueError, ValidationError) as exc:
+        item.status = ImportItem.Status.REFUSED
+        item.message = f"could not be recorded: {exc}"
+    else:
+        item.status = (
+            ImportItem.Status.UNCHANGED
+            if result.outcome is RecordOutcome.UNCHANGED
+            else ImportItem.Status.RECORDED
+        )
+        item.outcome = result.outcome.value
+        item.message = result.message
+        item.revision = result.revision
+    item.finished_at = timezone.now()
+    item.full_clean(
+        exclude=["batch", "revision"], validate_unique=False, validate_constraints=False
+    )
+    item.save(update_fields=["status", "outcome", "message", "revision", "finished_at"])
+    return item.status
 
 
 def revisions_reanalyse(*, revisions: Iterable[Revision], batch_size: int = 32) -> int:
