@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -336,11 +336,17 @@ def import_chunks(items: Sequence[ImportItem], size: int) -> list[list[int]]:
     return [chunk for chunk in chunks if chunk]
 
 
-def import_items_enqueue(*, items: Sequence[ImportItem], size: int | None = None) -> int:
+def import_items_enqueue(
+    *,
+    items: Sequence[ImportItem],
+    size: int | None = None,
+    after_each: Callable[[], None] | None = None,
+) -> int:
     """Enqueue tasks that analyse and record these captures; returns how many tasks.
 
     With the immediate backend each task runs here and now, so call this outside any
-    transaction (the analysis must not run inside one)."""
+    transaction (the analysis must not run inside one). ``after_each`` is called after
+    each task is enqueued (a progress bar's refresh)."""
     from articles.tasks import import_items_record_task
 
     size = size or settings.IMPORT_TASK_SIZE
@@ -353,6 +359,8 @@ def import_items_enqueue(*, items: Sequence[ImportItem], size: int | None = None
         ImportItem.objects.filter(pk__in=ids, status=ImportItem.Status.PENDING).update(
             task_id=str(result.id)
         )
+        if after_each is not None:
+            after_each()
     return len(chunks)
 
 
