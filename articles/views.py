@@ -35,6 +35,8 @@ def article_import(request: HttpRequest) -> HttpResponse:
             )
             # The immediate backend records it here and now; a worker does it later.
             services.import_items_enqueue(items=list(batch.items.all()))
+            if batch.items.filter(status=ImportItem.Status.PENDING).exists():
+                return redirect("articles:import_status", batch_id=batch.pk)
             return _import_answer(request, batch)
         return render(request, "articles/import.html", {"form": form}, status=422)
     return render(request, "articles/import.html", {"form": ImportForm()})
