@@ -73,9 +73,11 @@ def _edited(paragraphs: list[str], rng: random.Random, revision: int) -> list[st
     return paragraphs
 
 
-def capture_texts(articles: int, revisions: int, *, seed: int = 11) -> list[tuple[str, str]]:
+def capture_texts(
+    articles: int, revisions: int, *, seed: int = 11, prefix: str = "story"
+) -> list[tuple[str, str]]:
     """``articles`` x ``revisions`` captures as (file name, text), article by article,
-    each article's revisions in order."""
+    each article's revisions in order; ``prefix`` names the articles' addresses."""
     rng = random.Random(seed)
     bases = [_paragraphs(path) for path in sorted(NEWS.glob("*.txt"))]
     out: list[tuple[str, str]] = []
@@ -94,7 +96,7 @@ def capture_texts(articles: int, revisions: int, *, seed: int = 11) -> list[tupl
                 paragraphs = _edited(paragraphs, rng, r)
             text = "\n\n".join(
                 [
-                    f"https://news.example.org/2026/story-{i + 1:05d}",
+                    f"https://news.example.org/2026/{prefix}-{i + 1:05d}",
                     f"{title}\nBy {reporter}\nMay {1 + i % 28}, 2026 {1 + r}:00 PM",
                     *paragraphs,
                     f"Source: {agency}",
@@ -104,11 +106,13 @@ def capture_texts(articles: int, revisions: int, *, seed: int = 11) -> list[tupl
     return out
 
 
-def write_captures(directory: Path, articles: int, revisions: int) -> list[Path]:
+def write_captures(
+    directory: Path, articles: int, revisions: int, *, seed: int = 11, prefix: str = "story"
+) -> list[Path]:
     """Write the captures as files (names sort in recording order); returns the paths."""
     directory.mkdir(parents=True, exist_ok=True)
     paths = []
-    for name, text in capture_texts(articles, revisions):
+    for name, text in capture_texts(articles, revisions, seed=seed, prefix=prefix):
         path = directory / name
         path.write_text(text, encoding="utf-8")
         paths.append(path)
