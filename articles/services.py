@@ -447,8 +447,9 @@ def _import_item_record(
             draft=draft, author=author, filename=item.filename, analysis=analysis
         )
     except (DatabaseError, ValueError, ValidationError) as exc:
+        reason = "; ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
         item.status = ImportItem.Status.REFUSED
-        item.message = f"could not be recorded: {exc}"
+        item.message = f"could not be recorded: {reason}"
     else:
         item.status = (
             ImportItem.Status.UNCHANGED
