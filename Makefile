@@ -49,6 +49,8 @@ bench: install-dev
 	$(PY) bench/bench_analysis.py
 	$(PY) bench/bench_diff.py
 	$(PY) bench/bench_compare_page.py
+	# needs PostgreSQL at 127.0.0.1:5432 (user postgres); makes and drops its own databases
+	$(PY) bench/bench_ingest.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache .hypothesis
