@@ -419,9 +419,9 @@ def import_items_record(*, item_ids: Sequence[int]) -> dict[str, int]:
     with transaction.atomic():
         locked = {
             item.pk: item
-            for item in ImportItem.objects.select_for_update().filter(
-                pk__in=[item.pk for item in items]
-            )
+            for item in ImportItem.objects.select_for_update()
+            .filter(pk__in=[item.pk for item in items])
+            .order_by("pk")  # one order for every worker: no deadlock between two
         }
         for item, draft, analysis in zip(items, drafts, analyses, strict=True):
             current = locked[item.pk]
