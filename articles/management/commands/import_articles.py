@@ -20,6 +20,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.urls import reverse
 
 from articles import services
 from articles.ingest import CaptureRefused, read_capture
@@ -84,6 +85,7 @@ class Command(BaseCommand):
                 )
 
         item_of = _earlier_items(captures)
+        self.batch_url = ""
         self.done_before = {item.pk for item in item_of.values() if item.done}
         new = {i: c for i, c in captures.items() if i not in item_of}
         if new:
@@ -93,6 +95,7 @@ class Command(BaseCommand):
             )
             for index, item in zip(new, batch.items.order_by("position"), strict=True):
                 item_of[index] = item
+            self.batch_url = reverse("articles:import_status", kwargs={"batch_id": batch.pk})
         waited = {item.pk: item for item in item_of.values() if not item.done}
         to_enqueue = [item for item in waited.values() if item.task_id == ""]
         to_enqueue += services.import_items_stale(
@@ -144,7 +147,9 @@ class Command(BaseCommand):
             return
         self.stderr.write(
             f"Waiting for {len(waited) - finished()} capture(s) to be analysed and recorded "
-            "by db_worker processes (Ctrl+C stops waiting; the import goes on)."
+            "by db_worker processes (Ctrl+C stops waiting; the import goes on"
+            + (f"; progress on the page {self.batch_url}" if self.batch_url else "")
+            + ")."
         )
         last_check = time.monotonic()
         try:
