@@ -37,8 +37,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 PG = "postgres://postgres@127.0.0.1:5432"
-TEMPLATE_DB = "nd_tasks_bench_template"
-RUN_DB = "nd_tasks_bench"
+TEMPLATE_DB = os.environ.get("BENCH_TEMPLATE_DB", "nd_tasks_bench_template")
+RUN_DB = os.environ.get("BENCH_RUN_DB", "nd_tasks_bench")
 
 
 def psql(sql: str) -> None:
@@ -163,6 +163,32 @@ def raw_pipe(bodies: list[str], batch_size: int) -> float:
     return time.perf_counter() - start
 
 
+def cpu_in_process(paths: list[Path], bodies: list[str], words: int, args) -> None:  # type: ignore[no-untyped-def]
+    """CPU seconds, not wall time: raw nlp.pipe against the import task's own code
+    (`import_items_record`, what a worker runs) in this one process, so that the
+    overhead of the task is measured apart from the machine's load. The database
+    server's own CPU is not counted."""
+    from articles import services
+
+    raw_cpu = time.process_time()
+    raw_pipe(bodies, args.batch_size)
+    raw_cpu = time.process_time() - raw_cpu
+    fresh_run_database()
+    batch = services.import_batch_create(captures=captures_in(paths), label="bench")
+    ids = list(batch.items.order_by("position").values_list("pk", flat=True))
+    items = list(batch.items.order_by("position"))
+    task_cpu = time.process_time()
+    for chunk in services.import_chunks(items, args.task_size):
+        services.import_items_record(item_ids=chunk)
+    task_cpu = time.process_time() - task_cpu
+    check_record(len(ids))
+    print(
+        f"CPU time, one process: raw nlp.pipe {words / raw_cpu:7,.0f} words/CPU-s "
+        f"({raw_cpu:5.1f} s) | import task {words / task_cpu:7,.0f} words/CPU-s "
+        f"({task_cpu:5.1f} s) | task/raw {raw_cpu / task_cpu:.2f}"
+    )
+
+
 def check_record(expected: int) -> None:
     from django.db.models import Count
 
@@ -186,6 +212,11 @@ def main() -> int:
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--task-size", type=int, default=16, help="captures per task")
     parser.add_argument("--batch-size", type=int, default=16, help="nlp.pipe batch size")
+    parser.add_argument(
+        "--cpu",
+        action="store_true",
+        help="only compare CPU time of raw nlp.pipe and the import task's code in one process",
+    )
     args = parser.parse_args()
 
     os.environ["DATABASE_URL"] = f"{PG}/{RUN_DB}"
@@ -209,6 +240,9 @@ def main() -> int:
             f"model: {model_name()}  captures: {len(paths):,}  words: {words:,}  "
             f"task size: {args.task_size}  cores: {os.cpu_count()}"
         )
+        if args.cpu:
+            cpu_in_process(paths, bodies, words, args)
+            args.workers = []
         results: dict[int, float] = {}
         for count in args.workers:
             load_before = os.getloadavg()[0]
