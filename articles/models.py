@@ -472,3 +472,68 @@ class WatchedPage(Polled):
 
     class Meta:
         ordering = ["url"]
+
+
+class ImportBatch(models.Model):
+    """One import: a single upload, or the files of one `import_articles` run.
+
+    Its captures (items) are recorded by background tasks; the batch is how the
+    page and the command follow their progress."""
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    label = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name_plural = "import batches"
+
+    def __str__(self) -> str:
+        return f"Import {self.pk} ({self.label or 'upload'})"
+
+
+class ImportItem(models.Model):
+    """One capture of an import, parsed and waiting to be analysed and recorded.
+
+    Recording it and marking it done are one transaction, under a lock on this row,
+    so an item is recorded at most once however often its task runs."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "analysing"
+        RECORDED = "recorded", "recorded"
+        UNCHANGED = "unchanged", "unchanged"
+        REFUSED = "refused", "refused"
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="items")
+    position = models.PositiveIntegerField()
+    filename = models.CharField(max_length=300, blank=True)
+    capture_sha256 = models.CharField(
+        max_length=64, db_index=True, help_text="Of the capture file's bytes."
+    )
+    draft = models.JSONField(help_text="The parsed capture (articles.ingest.CaptureDraft).")
+    status = models.CharField(
+        max_length=12, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    outcome = models.CharField(max_length=20, blank=True)
+    message = models.TextField(blank=True)
+    revision = models.ForeignKey(
+        Revision, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    task_id = models.CharField(max_length=64, blank=True)
+    enqueued_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["batch", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["batch", "position"], name="unique_import_position"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.filename or 'capture'} ({self.get_status_display()})"
+
+    @property
+    def done(self) -> bool:
+        return self.status != self.Status.PENDING

@@ -3,14 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 
 from articles import analysis as nlp
 from articles.analysis import KnownName
-from articles.models import Analysis, Article, Person, RetiredSlug, Revision, Source
+from articles.models import (
+    Analysis,
+    Article,
+    ImportBatch,
+    ImportItem,
+    Person,
+    RetiredSlug,
+    Revision,
+    Source,
+)
 
 #: The text search configuration of the search documents (PostgreSQL).
 SEARCH_CONFIG = "english"
@@ -139,3 +149,40 @@ def article_by_retired_slug(slug: str) -> Article | None:
     """The article that once had ``slug`` (an admin changed it since), if any."""
     retired = RetiredSlug.objects.select_related("article").filter(slug=slug).first()
     return retired.article if retired is not None else None
+
+
+@dataclass(frozen=True)
+class ImportProgress:
+    """How far an import is: its captures by status, and the finished ones in order."""
+
+    total: int
+    pending: int
+    recorded: int
+    unchanged: int
+    refused: int
+    items: list[ImportItem]
+
+    @property
+    def finished(self) -> int:
+        return self.total - self.pending
+
+    @property
+    def done(self) -> bool:
+        return self.pending == 0
+
+
+def import_progress(batch: ImportBatch, *, listed: int = 200) -> ImportProgress:
+    """The progress of an import (one counting query), with its first ``listed`` items."""
+    counts = {
+        row["status"]: row["n"]
+        for row in batch.items.values("status").annotate(n=Count("id")).order_by()
+    }
+    items = list(batch.items.select_related("revision__article").order_by("position")[:listed])
+    return ImportProgress(
+        total=sum(counts.values()),
+        pending=counts.get(ImportItem.Status.PENDING, 0),
+        recorded=counts.get(ImportItem.Status.RECORDED, 0),
+        unchanged=counts.get(ImportItem.Status.UNCHANGED, 0),
+        refused=counts.get(ImportItem.Status.REFUSED, 0),
+        items=items,
+    )

