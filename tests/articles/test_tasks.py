@@ -156,9 +156,20 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_records_nothing_twice(
     )
     try:
         deadline = time.monotonic() + 300
+        # Kill it while a task is analysing its captures (they are still pending), after
+        # an earlier task recorded its own: not in the moment between a task's commit
+        # and its result being marked successful (the recording hooks run there).
         while not (
             ImportItem.objects.exclude(status="pending").exists()
-            and DBTaskResult.objects.filter(status="RUNNING").exists()
+            and ImportItem.objects.filter(
+                status="pending",
+                task_id__in=[
+                    str(pk)
+                    for pk in DBTaskResult.objects.filter(status="RUNNING").values_list(
+                        "id", flat=True
+                    )
+                ],
+            ).exists()
         ):
             assert time.monotonic() < deadline, "the worker recorded nothing in 5 minutes"
             assert worker.poll() is None, "the worker exited"
