@@ -45,11 +45,20 @@ format: install-dev
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
+# The load and archive benchmarks need PostgreSQL (and wrk); the archive is generated
+# once into ARCHIVE_DATABASE_URL (100,000 articles: the first run takes a while).
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/newsdesk_bench
+ARCHIVE_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/newsdesk_archive
+
 bench: install-dev
 	$(PY) bench/bench_analysis.py
 	$(PY) bench/bench_diff.py
 	$(PY) bench/bench_compare_page.py
 	$(PY) bench/bench_cli_diff.py
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/bench_load.py
+	DATABASE_URL=$(ARCHIVE_DATABASE_URL) $(PY) bench/bench_archive.py
+	# needs PostgreSQL at 127.0.0.1:5432 (user postgres); makes and drops its own databases
+	$(PY) bench/bench_ingest.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache .hypothesis

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import hashlib
+
 from django import forms
 from django.core import signing
 
@@ -49,6 +51,7 @@ class ImportForm(forms.Form):
         except CaptureRefused as exc:
             raise forms.ValidationError(f"Refused: {exc}.") from exc
         cleaned["draft"] = draft
+        cleaned["capture_sha256"] = hashlib.sha256(data).hexdigest()
         cleaned["filename"] = filename
         cleaned["capture"] = data.decode("utf-8-sig")  # read_capture decoded it already
         return cleaned
@@ -106,6 +109,6 @@ class ImportConfirmForm(forms.Form):
 
 
 class ArticleFilterForm(forms.Form):
-    q = forms.CharField(required=False, label="Search titles")
+    q = forms.CharField(required=False, label="Search articles")
     source = forms.SlugField(required=False, label="Source")
     minor = forms.BooleanField(required=False, label="Count minor revisions")

@@ -260,6 +260,38 @@ class CaptureDraft:
         return [p for p in self.body.split("\n\n") if p.strip()]
 
 
+def draft_to_json(draft: CaptureDraft) -> dict[str, Any]:
+    """A draft as plain JSON (datetimes as ISO 8601), e.g. for a queued import."""
+    return {
+        "title": draft.title,
+        "body": draft.body,
+        "standfirst": draft.standfirst,
+        "byline": draft.byline,
+        "published": draft.published.isoformat() if draft.published else None,
+        "last_updated": draft.last_updated.isoformat() if draft.last_updated else None,
+        "credited_source": draft.credited_source,
+        "canonical_url": draft.canonical_url,
+        "boilerplate_lines": list(draft.boilerplate_lines),
+    }
+
+
+def draft_from_json(data: dict[str, Any]) -> CaptureDraft:
+    """The inverse of ``draft_to_json``."""
+    return CaptureDraft(
+        title=data["title"],
+        body=data["body"],
+        standfirst=data.get("standfirst", ""),
+        byline=data.get("byline", ""),
+        published=datetime.fromisoformat(data["published"]) if data.get("published") else None,
+        last_updated=(
+            datetime.fromisoformat(data["last_updated"]) if data.get("last_updated") else None
+        ),
+        credited_source=data.get("credited_source", ""),
+        canonical_url=data.get("canonical_url", ""),
+        boilerplate_lines=tuple(data.get("boilerplate_lines", ())),
+    )
+
+
 #: What the app reads, said whenever a document of another kind is refused.
 ONLY_CAPTURES = "only page captures (.txt) and saved web pages (.html) are read"
 _PDF_TYPES = {"application/pdf", "application/x-pdf"}

@@ -8,10 +8,12 @@ from typing import Any
 
 import pgtrigger
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.utils import timezone
 
 from articles.analysis import types as analysis_types
 
@@ -116,9 +118,27 @@ class Article(NulFreeText, models.Model):
     )
     first_published = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Kept by the recording service (revisions are immutable, articles are not):
+    # the newest revision, how many there are and how many of them are minor
+    # (the desk leaves those out of its count unless asked), where the desk lists the article
+    # (its first publication, else when it was recorded) and, on PostgreSQL, the
+    # full-text document of the newest revision's headline, standfirst and body.
+    latest_revision = models.ForeignKey(
+        "Revision", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    revision_count = models.PositiveIntegerField(default=0)
+    minor_revision_count = models.PositiveIntegerField(default=0)
+    listed_at = models.DateTimeField(default=timezone.now)
+    search_document = SearchVectorField(null=True, blank=True, editable=False)
 
     class Meta:
-        ordering = ["-first_published", "-created_at"]
+        ordering = ["-listed_at", "-id"]
+        indexes = [
+            models.Index(F("listed_at").desc(), F("id").desc(), name="article_listed"),
+            models.Index(
+                "source", F("listed_at").desc(), F("id").desc(), name="article_source_listed"
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["canonical_url"],
@@ -452,3 +472,68 @@ class WatchedPage(Polled):
 
     class Meta:
         ordering = ["url"]
+
+
+class ImportBatch(models.Model):
+    """One import: a single upload, or the files of one `import_articles` run.
+
+    Its captures (items) are recorded by background tasks; the batch is how the
+    page and the command follow their progress."""
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    label = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name_plural = "import batches"
+
+    def __str__(self) -> str:
+        return f"Import {self.pk} ({self.label or 'upload'})"
+
+
+class ImportItem(models.Model):
+    """One capture of an import, parsed and waiting to be analysed and recorded.
+
+    Recording it and marking it done are one transaction, under a lock on this row,
+    so an item is recorded at most once however often its task runs."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "analysing"
+        RECORDED = "recorded", "recorded"
+        UNCHANGED = "unchanged", "unchanged"
+        REFUSED = "refused", "refused"
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="items")
+    position = models.PositiveIntegerField()
+    filename = models.CharField(max_length=300, blank=True)
+    capture_sha256 = models.CharField(
+        max_length=64, db_index=True, help_text="Of the capture file's bytes."
+    )
+    draft = models.JSONField(help_text="The parsed capture (articles.ingest.CaptureDraft).")
+    status = models.CharField(
+        max_length=12, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    outcome = models.CharField(max_length=20, blank=True)
+    message = models.TextField(blank=True)
+    revision = models.ForeignKey(
+        Revision, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    task_id = models.CharField(max_length=64, blank=True)
+    enqueued_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["batch", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["batch", "position"], name="unique_import_position"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.filename or 'capture'} ({self.get_status_display()})"
+
+    @property
+    def done(self) -> bool:
+        return self.status != self.Status.PENDING

@@ -3,50 +3,103 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
-from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.db import connection
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 
 from articles import analysis as nlp
 from articles.analysis import KnownName
-from articles.models import Analysis, Article, Person, RetiredSlug, Revision, Source
+from articles.models import (
+    Analysis,
+    Article,
+    ImportBatch,
+    ImportItem,
+    Person,
+    RetiredSlug,
+    Revision,
+    Source,
+)
+
+#: The text search configuration of the search documents (PostgreSQL).
+SEARCH_CONFIG = "english"
 
 
-def article_list(
-    *, query: str = "", source_slug: str = "", include_minor: bool = False
-) -> QuerySet[Article]:
-    """Articles newest first, with their latest title and revision count (minor
-    revisions not counted unless ``include_minor``)."""
-    counted = Q() if include_minor else Q(revisions__minor=False)
-    latest = Revision.objects.filter(article=OuterRef("pk")).order_by("-number")
+#: Ranked search orders at most this many of the newest matches (ranking every
+#: match of a common word over the whole archive would read them all).
+SEARCH_CANDIDATES = 500
+
+
+def article_list(*, source_slug: str = "", include_minor: bool = False) -> QuerySet[Article]:
+    """Articles with their newest revision's title, stated update and flag count, and
+    ``counted_revisions``: their revision count, minor revisions left out unless
+    ``include_minor``.
+
+    Every column comes from the article row and its newest revision (kept by
+    ``articles.services.article_latest_set``): no aggregate over all revisions."""
+    counted = (
+        F("revision_count") if include_minor else F("revision_count") - F("minor_revision_count")
+    )
     latest_flags = (
-        Analysis.objects.filter(revision__article=OuterRef("pk"))
-        .order_by("-revision__number", "-created_at")
+        Analysis.objects.filter(revision_id=OuterRef("latest_revision_id"))
+        .order_by("-created_at")
         .values("flagged_count")[:1]
     )
     articles = (
         Article.objects.select_related("source")
+        .only(
+            "slug",
+            "first_published",
+            "listed_at",
+            "revision_count",
+            "minor_revision_count",
+            "source",
+        )
         .annotate(
-            revision_count=Count("revisions", filter=counted),
-            latest_title=Subquery(latest.values("title")[:1]),
-            latest_number=Max("revisions__number"),
-            last_stated_update=Subquery(latest.values("stated_updated_at")[:1]),
-            last_captured=Max("revisions__captured_at"),
+            latest_title=F("latest_revision__title"),
+            last_stated_update=F("latest_revision__stated_updated_at"),
+            counted_revisions=counted,
             flagged=Subquery(latest_flags),
         )
-        .order_by("-first_published", "-created_at")
     )
-    if query:
-        # A subquery, not a join through revisions: a join would multiply the
-        # revision count by the number of matching revisions.
-        matching = Revision.objects.filter(title__icontains=query).values("article_id")
-        articles = articles.filter(Q(pk__in=matching) | Q(slug__icontains=query))
     if source_slug:
         articles = articles.filter(source__slug=source_slug)
     return articles
 
 
+def article_search(articles: QuerySet[Article], query: str) -> QuerySet[Article]:
+    """The articles whose newest revision's headline, standfirst or body matches.
+
+    PostgreSQL: full-text search (``websearch`` syntax) over the GIN-indexed
+    search document, ranked (headline over standfirst over body), among the
+    newest ``SEARCH_CANDIDATES`` matches. Elsewhere: a case-insensitive
+    substring of those fields or of the slug, newest first."""
+    if connection.vendor == "postgresql":
+        search = SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch")
+        candidates = (
+            Article.objects.filter(search_document=search)
+            .order_by("-listed_at", "-id")
+            .values("pk")[:SEARCH_CANDIDATES]
+        )
+        return (
+            articles.filter(pk__in=Subquery(candidates))
+            .annotate(rank=SearchRank(F("search_document"), search))
+            .order_by("-rank", "-listed_at", "-id")
+        )
+    matching = (
+        Q(latest_revision__title__icontains=query)
+        | Q(latest_revision__standfirst__icontains=query)
+        | Q(latest_revision__body__icontains=query)
+        | Q(slug__icontains=query)
+    )
+    return articles.filter(matching).order_by("-listed_at", "-id")
+
+
 def sources_in_use() -> QuerySet[Source]:
-    return Source.objects.filter(articles__isnull=False).distinct().order_by("name")
+    return Source.objects.filter(Exists(Article.objects.filter(source=OuterRef("pk")))).order_by(
+        "name"
+    )
 
 
 def known_names() -> tuple[KnownName, ...]:
@@ -96,3 +149,40 @@ def article_by_retired_slug(slug: str) -> Article | None:
     """The article that once had ``slug`` (an admin changed it since), if any."""
     retired = RetiredSlug.objects.select_related("article").filter(slug=slug).first()
     return retired.article if retired is not None else None
+
+
+@dataclass(frozen=True)
+class ImportProgress:
+    """How far an import is: its captures by status, and the finished ones in order."""
+
+    total: int
+    pending: int
+    recorded: int
+    unchanged: int
+    refused: int
+    items: list[ImportItem]
+
+    @property
+    def finished(self) -> int:
+        return self.total - self.pending
+
+    @property
+    def done(self) -> bool:
+        return self.pending == 0
+
+
+def import_progress(batch: ImportBatch, *, listed: int = 200) -> ImportProgress:
+    """The progress of an import (one counting query), with its first ``listed`` items."""
+    counts = {
+        row["status"]: row["n"]
+        for row in batch.items.values("status").annotate(n=Count("id")).order_by()
+    }
+    items = list(batch.items.select_related("revision__article").order_by("position")[:listed])
+    return ImportProgress(
+        total=sum(counts.values()),
+        pending=counts.get(ImportItem.Status.PENDING, 0),
+        recorded=counts.get(ImportItem.Status.RECORDED, 0),
+        unchanged=counts.get(ImportItem.Status.UNCHANGED, 0),
+        refused=counts.get(ImportItem.Status.REFUSED, 0),
+        items=items,
+    )

@@ -4,32 +4,38 @@ from __future__ import annotations
 
 import enum
 import secrets
-from collections.abc import Iterable, Mapping, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.exceptions import FieldDoesNotExist
-from django.db import models, transaction
-from django.db.models import Max
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db import DatabaseError, connection, models, transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from django_tasks import TaskResultStatus, default_task_backend
+from django_tasks.exceptions import TaskResultDoesNotExist
 
 from articles import analysis as nlp
 from articles import hooks
 from articles.changes import FIELDS, is_minor_change
-from articles.ingest import CaptureDraft
+from articles.ingest import CaptureDraft, draft_from_json, draft_to_json
 from articles.models import (
     Activity,
     Analysis,
     ApiKey,
     Article,
+    ImportBatch,
+    ImportItem,
     RetiredSlug,
     Revision,
     Source,
     content_sha256,
 )
-from articles.selectors import known_names
+from articles.selectors import SEARCH_CONFIG, known_names
 
 
 class RecordOutcome(enum.StrEnum):
@@ -149,24 +155,79 @@ class HeadlineMismatch(Exception):
         )
 
 
-def analysis_store(*, revision: Revision, analysis: nlp.Analysis) -> Analysis:
-    """Store an analysis of a revision for the current pipeline version."""
-    row, _ = Analysis.objects.update_or_create(
-        revision=revision,
-        pipeline_version=nlp.PIPELINE_VERSION,
-        model=nlp.model_name(),
-        defaults={
-            "content_hash": revision.content_hash,
-            "sentences": analysis["sentences"],
-            "entities": analysis["entities"],
-            "attributions": analysis["attributions"],
-            "flagged_count": sum(1 for a in analysis["attributions"] if a.get("flags")),
-        },
-    )
+def headline_mismatch_find(*, draft: CaptureDraft) -> HeadlineMismatch | None:
+    """The question ``revision_record(ask_on_headline_change=True)`` would raise for
+    this capture, found without writing anything (before an import is queued)."""
+    source = None
+    if draft.credited_source:
+        source = Source.objects.filter(name__iexact=draft.credited_source.strip()).first()
+        if source is None:  # a new source: no article of it is on record
+            return None
+    found = article_match(draft=draft, source=source)
+    if found is None or found.by is not MatchedBy.OPENING:
+        return None
+    latest = found.article.revisions.order_by("-number").first()
+    if latest is None:
+        return None
+    return HeadlineMismatch(draft=draft, article=found.article, latest=latest)
+
+
+# The newest revision's headline (weight A), standfirst (B) and body (D) as one
+# tsvector; read by articles.selectors.article_list through the GIN index.
+_SEARCH_DOCUMENT_SQL = """
+UPDATE articles_article AS a
+SET search_document =
+    setweight(to_tsvector(%(config)s::regconfig, coalesce(r.title, '')), 'A')
+    || setweight(to_tsvector(%(config)s::regconfig, coalesce(r.standfirst, '')), 'B')
+    || setweight(to_tsvector(%(config)s::regconfig, coalesce(r.body, '')), 'D')
+FROM articles_revision AS r
+WHERE r.id = a.latest_revision_id AND a.id = ANY(%(ids)s)
+"""
+
+
+def search_documents_refresh(*, article_ids: Sequence[int]) -> None:
+    """Rebuild the full-text documents of these articles from their newest revisions.
+
+    PostgreSQL only: elsewhere search reads the newest revision itself (icontains)."""
+    if connection.vendor != "postgresql" or not article_ids:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(_SEARCH_DOCUMENT_SQL, {"config": SEARCH_CONFIG, "ids": list(article_ids)})
+
+
+def article_latest_set(*, article: Article, revision: Revision) -> None:
+    """Point the article at its newest revision and count it, minor or not (inside
+    the recording transaction)."""
+    article.latest_revision = revision
+    article.revision_count = revision.number
+    article.minor_revision_count = article.revisions.filter(minor=True).count()
+    article.save(update_fields=["latest_revision", "revision_count", "minor_revision_count"])
+    search_documents_refresh(article_ids=[article.pk])
+
+
+def analysis_store(*, revision: Revision, analysis: nlp.Analysis, new: bool = False) -> Analysis:
+    """Store an analysis of a revision for the current pipeline version (replacing
+    the stored one; ``new``: the revision was just written, so there is none)."""
+    values = {
+        "content_hash": revision.content_hash,
+        "sentences": analysis["sentences"],
+        "entities": analysis["entities"],
+        "attributions": analysis["attributions"],
+        "flagged_count": sum(1 for a in analysis["attributions"] if a.get("flags")),
+        # When it was stored: a re-store is a new analysis for the pages' caches.
+        "created_at": timezone.now(),
+    }
+    key = {
+        "revision": revision,
+        "pipeline_version": nlp.PIPELINE_VERSION,
+        "model": nlp.model_name(),
+    }
+    if new:
+        return Analysis.objects.create(**key, **values)
+    row, _ = Analysis.objects.update_or_create(**key, defaults=values)
     return row
 
 
-@transaction.atomic
 def revision_record(
     *,
     draft: CaptureDraft,
@@ -191,7 +252,60 @@ def revision_record(
 
     A revision that differs from the previous one only in typography, furniture or
     a timestamp is marked ``minor`` (see ``articles.changes``). ``via`` says how the
-    capture arrived (the watcher's URL, the API client); it goes into the log entry."""
+    capture arrived (the watcher's URL, the API client); it goes into the log entry.
+
+    The analysis is computed before the transaction opens (spaCy never runs while
+    a row is locked): pass ``analysis`` when it is known, else call this outside
+    any transaction of your own."""
+    if analysis is None:
+        analysis = drafts_analyse([draft])[0]
+    return _revision_write(
+        draft=draft,
+        author=author,
+        origin=origin,
+        filename=filename,
+        captured_at=captured_at,
+        analysis=analysis,
+        article=article,
+        note=note,
+        new_article=new_article,
+        ask_on_headline_change=ask_on_headline_change,
+        via=via,
+    )
+
+
+# Any constant bigint: the PostgreSQL advisory lock that serialises recordings.
+RECORDING_LOCK_KEY = 0x6E6473_7265636F
+
+
+def _recording_lock() -> None:
+    """Serialise recordings until the transaction ends (PostgreSQL).
+
+    Matching a capture to its article and numbering the revision must see every
+    recording before it: two workers recording captures of the same new article
+    would otherwise both create it. The write is short (the analysis is done
+    before), so workers queue here only briefly. SQLite has one writer at a time."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [RECORDING_LOCK_KEY])
+
+
+@transaction.atomic
+def _revision_write(
+    *,
+    draft: CaptureDraft,
+    author: AbstractBaseUser | None,
+    origin: Revision.Origin,
+    filename: str,
+    captured_at: datetime | None,
+    analysis: nlp.Analysis,
+    article: Article | None,
+    note: str,
+    new_article: bool,
+    ask_on_headline_change: bool,
+    via: Mapping[str, object] | None,
+) -> RecordResult:
+    _recording_lock()
     source = source_get_or_create(name=draft.credited_source) if draft.credited_source else None
     if article is None and not new_article:
         found = article_match(draft=draft, source=source)
@@ -209,7 +323,7 @@ def revision_record(
             return RecordResult(RecordOutcome.UNCHANGED, article, latest)
         if latest is not None and origin != Revision.Origin.CORRECTION:
             minor = is_minor_change(_fields_of(latest), _fields_of(draft))
-        number = (article.revisions.aggregate(n=Max("number"))["n"] or 0) + 1
+        number = (latest.number if latest is not None else 0) + 1
         outcome = RecordOutcome.NEW_REVISION
         if draft.canonical_url and not article.canonical_url:
             article.canonical_url = draft.canonical_url
@@ -221,6 +335,7 @@ def revision_record(
             canonical_url=draft.canonical_url,
             source=source,
             first_published=draft.published,
+            listed_at=draft.published or timezone.now(),
         )
         article.full_clean()
         article.save()
@@ -244,11 +359,14 @@ def revision_record(
         note=note,
         minor=minor,
     )
-    revision.full_clean()
+    # The constraints (number unique per article, non-empty title and body) are the
+    # database's own and refuse a bad row on insert, and the article was just locked or
+    # written: validating them here first would cost five queries per revision, a
+    # tenth of a bulk import's time.
+    revision.full_clean(exclude=["article"], validate_constraints=False)
     revision.save()
-    if analysis is None:
-        analysis = nlp.analyse_text(revision.body, known=known_names())
-    analysis_store(revision=revision, analysis=analysis)
+    article_latest_set(article=article, revision=revision)
+    analysis_store(revision=revision, analysis=analysis, new=True)
     hooks.revision_recorded(revision_id=revision.pk)
     kind = f"{outcome.value}, minor" if minor else outcome.value
     detail: dict[str, object] = {
@@ -274,32 +392,215 @@ def _fields_of(version: Revision | CaptureDraft) -> dict[str, str]:
     return {name: getattr(version, name) for name in FIELDS}
 
 
-def drafts_analyse(
-    drafts: Sequence[CaptureDraft],
-) -> list[nlp.Analysis | None]:
-    """Analyse, in one batched spaCy pass, the drafts whose content is not on record.
+def drafts_analyse(drafts: Sequence[CaptureDraft]) -> list[nlp.Analysis]:
+    """The analysis of each draft: the stored one when the same content is on record
+    (for the current pipeline), else computed, all new ones in one batched spaCy pass.
 
-    A draft identical to a stored revision gets None: recording it usually
-    records nothing, and ``revision_record`` analyses it itself if it does.
-    """
+    Call it outside any transaction: it is the slow part of recording."""
+    if not drafts:
+        return []
     hashes = [draft_content_hash(draft) for draft in drafts]
-    on_record = set(
-        Revision.objects.filter(content_hash__in=set(hashes)).values_list("content_hash", flat=True)
+    stored = {
+        row.content_hash: row
+        for row in Analysis.objects.filter(
+            content_hash__in=set(hashes),
+            pipeline_version=nlp.PIPELINE_VERSION,
+            model=nlp.model_name(),
+        )
+    }
+    fresh = [i for i, content_hash in enumerate(hashes) if content_hash not in stored]
+    known = known_names() if fresh else ()
+    if len(fresh) == 1:
+        analysed = [nlp.analyse_text(drafts[fresh[0]].body, known=known)]
+    else:
+        analysed = list(nlp.analyse_texts([drafts[i].body for i in fresh], known=known))
+    computed = dict(zip(fresh, analysed, strict=True))
+    return [
+        computed[i] if i in computed else stored[content_hash].as_dict()
+        for i, content_hash in enumerate(hashes)
+    ]
+
+
+@dataclass(frozen=True)
+class CaptureIn:
+    """A parsed capture to import: its file name, the sha256 of its bytes, its draft."""
+
+    filename: str
+    capture_sha256: str
+    draft: CaptureDraft
+
+
+@transaction.atomic
+def import_batch_create(
+    *, captures: Sequence[CaptureIn], author: AbstractBaseUser | None = None, label: str = ""
+) -> ImportBatch:
+    """Write an import batch and its captures, waiting to be analysed and recorded."""
+    batch = ImportBatch(author=author, label=label[:300])
+    batch.full_clean()
+    batch.save()
+    items = []
+    for position, capture in enumerate(captures, start=1):
+        item = ImportItem(
+            batch=batch,
+            position=position,
+            filename=capture.filename[:300],
+            capture_sha256=capture.capture_sha256,
+            draft=draft_to_json(capture.draft),
+        )
+        item.full_clean(exclude=["batch"], validate_unique=False, validate_constraints=False)
+        items.append(item)
+    ImportItem.objects.bulk_create(items)
+    return batch
+
+
+def _article_key(draft: dict[str, Any]) -> str:
+    """Captures with the same key are probably the same article: they go to one task,
+    in file order, so that their revisions are numbered in that order."""
+    if draft.get("canonical_url"):
+        return "url:" + draft["canonical_url"]
+    return "title:" + (draft.get("credited_source") or "").casefold() + "\n" + draft["title"]
+
+
+def import_chunks(items: Sequence[ImportItem], size: int) -> list[list[int]]:
+    """Item ids in tasks of about ``size`` captures, never splitting one article's."""
+    groups: dict[str, list[int]] = {}
+    for item in items:
+        groups.setdefault(_article_key(item.draft), []).append(item.pk)
+    chunks: list[list[int]] = [[]]
+    for ids in groups.values():
+        if chunks[-1] and len(chunks[-1]) + len(ids) > size:
+            chunks.append([])
+        chunks[-1].extend(ids)
+    return [chunk for chunk in chunks if chunk]
+
+
+def import_items_enqueue(
+    *,
+    items: Sequence[ImportItem],
+    size: int | None = None,
+    after_each: Callable[[], None] | None = None,
+) -> int:
+    """Enqueue tasks that analyse and record these captures; returns how many tasks.
+
+    With the immediate backend each task runs here and now, so call this outside any
+    transaction (the analysis must not run inside one). ``after_each`` is called after
+    each task is enqueued (a progress bar's refresh)."""
+    from articles.tasks import import_items_record_task
+
+    size = size or settings.IMPORT_TASK_SIZE
+    chunks = import_chunks(items, size)
+    for ids in chunks:
+        ImportItem.objects.filter(pk__in=ids, status=ImportItem.Status.PENDING).update(
+            enqueued_at=timezone.now()
+        )
+        result = import_items_record_task.enqueue(item_ids=ids)
+        ImportItem.objects.filter(pk__in=ids, status=ImportItem.Status.PENDING).update(
+            task_id=str(result.id)
+        )
+        if after_each is not None:
+            after_each()
+    return len(chunks)
+
+
+def import_items_stale(items: Iterable[ImportItem], *, stale_seconds: int) -> list[ImportItem]:
+    """The pending captures whose task will not record them: it failed, finished, is
+    unknown, or has been running longer than ``stale_seconds`` (its worker died).
+    A task still waiting in the queue is not stale."""
+    pending = [item for item in items if item.status == ImportItem.Status.PENDING]
+    states: dict[str, tuple[TaskResultStatus, datetime | None] | None] = {}
+    for task_id in {item.task_id for item in pending if item.task_id}:
+        try:
+            result = default_task_backend.get_result(task_id)
+        except (TaskResultDoesNotExist, NotImplementedError):
+            states[task_id] = None
+        else:
+            states[task_id] = (result.status, result.started_at)
+    cutoff = timezone.now() - timedelta(seconds=stale_seconds)
+    stale = []
+    for item in pending:
+        state = states.get(item.task_id)
+        if state is None:
+            lost = item.enqueued_at is None or item.enqueued_at <= cutoff
+        else:
+            status, started_at = state
+            lost = status in (TaskResultStatus.FAILED, TaskResultStatus.SUCCESSFUL) or (
+                status == TaskResultStatus.RUNNING and (started_at is None or started_at <= cutoff)
+            )
+        if lost:
+            stale.append(item)
+    return stale
+
+
+def import_items_record(*, item_ids: Sequence[int]) -> dict[str, int]:
+    """Analyse and record the pending captures among ``item_ids``: the analysis in one
+    batched spaCy pass outside any transaction, then every capture recorded and marked
+    done in one transaction, each under a lock on its item row, so that running this
+    twice (or a killed worker's task again) records nothing twice."""
+    items = list(
+        ImportItem.objects.filter(pk__in=item_ids, status=ImportItem.Status.PENDING)
+        .select_related("batch")
+        .order_by("batch_id", "position")
     )
-    fresh = [i for i, content_hash in enumerate(hashes) if content_hash not in on_record]
-    analysed = nlp.analyse_texts([drafts[i].body for i in fresh], known=known_names())
-    results: list[nlp.Analysis | None] = [None] * len(drafts)
-    for index, analysis in zip(fresh, analysed, strict=True):
-        results[index] = analysis
-    return results
+    counts: Counter[str] = Counter()
+    if not items:
+        return dict(counts)
+    drafts = [draft_from_json(item.draft) for item in items]
+    analyses = drafts_analyse(drafts)
+    with transaction.atomic():
+        locked = {
+            item.pk: item
+            for item in ImportItem.objects.select_for_update()
+            .filter(pk__in=[item.pk for item in items])
+            .order_by("pk")  # one order for every worker: no deadlock between two
+        }
+        for item, draft, analysis in zip(items, drafts, analyses, strict=True):
+            current = locked[item.pk]
+            if current.status != ImportItem.Status.PENDING:
+                continue  # recorded meanwhile by another run of the task
+            counts[
+                _import_item_record(
+                    item=current, draft=draft, analysis=analysis, author=item.batch.author
+                )
+            ] += 1
+    return dict(counts)
+
+
+def _import_item_record(
+    *,
+    item: ImportItem,
+    draft: CaptureDraft,
+    analysis: nlp.Analysis,
+    author: AbstractBaseUser | None,
+) -> str:
+    try:
+        result = revision_record(
+            draft=draft, author=author, filename=item.filename, analysis=analysis
+        )
+    except (DatabaseError, ValueError, ValidationError) as exc:
+        reason = "; ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+        item.status = ImportItem.Status.REFUSED
+        item.message = f"could not be recorded: {reason}"
+    else:
+        item.status = (
+            ImportItem.Status.UNCHANGED
+            if result.outcome is RecordOutcome.UNCHANGED
+            else ImportItem.Status.RECORDED
+        )
+        item.outcome = result.outcome.value
+        item.message = result.message
+        item.revision = result.revision
+    item.finished_at = timezone.now()
+    item.full_clean(
+        exclude=["batch", "revision"], validate_unique=False, validate_constraints=False
+    )
+    item.save(update_fields=["status", "outcome", "message", "revision", "finished_at"])
+    return item.status
 
 
 def draft_analyse(draft: CaptureDraft) -> nlp.Analysis | None:
-    """One draft's analysis, run outside any transaction; None when its content is on
-    record already (recording it usually records nothing)."""
-    if Revision.objects.filter(content_hash=draft_content_hash(draft)).exists():
-        return None
-    return nlp.analyse_text(draft.body, known=known_names())
+    """One draft's analysis, run outside any transaction (the stored one when its
+    content is on record for the current pipeline)."""
+    return drafts_analyse([draft])[0]
 
 
 def revisions_reanalyse(*, revisions: Iterable[Revision], batch_size: int = 32) -> int:

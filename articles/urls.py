@@ -8,4 +8,5 @@ app_name = "articles"
 
 urlpatterns = [
     path("import/", views.article_import, name="import"),
+    path("import/<int:batch_id>/", views.import_status, name="import_status"),
 ]

@@ -43,11 +43,12 @@ def main() -> None:
     import django
 
     django.setup()
-    from django.contrib.auth.models import User
+    from django.contrib.auth.models import Group, User
     from django.core.management import call_command
     from django.test import Client
 
     from articles.ingest import read_capture
+    from articles.roles import EDITORS
     from articles.services import revision_record
 
     call_command("migrate", verbosity=0)
@@ -57,6 +58,7 @@ def main() -> None:
     revision_record(draft=read_capture(corrected))
     slug = first.article.slug
     user = User.objects.create_user("bench", password="bench-password-123")  # noqa: S106
+    user.groups.add(Group.objects.get(name=EDITORS))  # reading needs a newsroom role
     client = Client()
     client.force_login(user)
 

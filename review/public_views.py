@@ -12,7 +12,6 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.syndication.views import Feed
-from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -22,6 +21,7 @@ from django.utils.html import linebreaks
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
+from articles.pagination import keyset_page, page_links
 from review import public_selectors
 from review.jsonld import script_safe_json
 from review.models import Correction
@@ -36,9 +36,16 @@ PUBLISHER = "Newsdesk Review"
 @login_not_required
 @require_GET
 def corrections_log(request: HttpRequest) -> HttpResponse:
-    paginator = Paginator(public_selectors.published_corrections(), LOG_PAGE_SIZE)
-    page = paginator.get_page(request.GET.get("page"))
-    return render(request, "review/corrections_log.html", {"page": page})
+    page = keyset_page(
+        public_selectors.published_corrections(),
+        field="published_at",
+        size=LOG_PAGE_SIZE,
+        after=request.GET.get("after", ""),
+        before=request.GET.get("before", ""),
+    )
+    previous, following = page_links({}, page)
+    context = {"page": page, "previous_query": previous, "next_query": following}
+    return render(request, "review/corrections_log.html", context)
 
 
 @login_not_required

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -10,6 +11,7 @@ from html import escape
 from itertools import pairwise
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -106,6 +108,83 @@ def analysis_dict(revision: Revision) -> nlp.Analysis:
     return analysis.as_dict()
 
 
+def _as_dict(analysis: Analysis | None) -> nlp.Analysis:
+    if analysis is None:
+        return {"sentences": [], "entities": [], "attributions": []}
+    return analysis.as_dict()
+
+
+#: How long a rendered fragment of immutable data stays cached. Its key names
+#: everything it is made of, so it never goes stale; this only bounds the memory.
+RENDER_CACHE_SECONDS = 7 * 24 * 3600
+
+
+def cache_key(kind: str, *parts: object) -> str:
+    """A cache key naming the pipeline and everything the cached value is made of."""
+    digest = hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()[:32]
+    return f"newsdesk:{kind}:{nlp.PIPELINE_VERSION}:{digest}"
+
+
+def analysis_tokens(revision_ids: Iterable[int]) -> dict[int, str]:
+    """For each revision, a token naming the stored analysis that pages show for it
+    (the one ``latest_analysis_for`` picks): its id and when it was stored. One query,
+    without reading the analyses themselves."""
+    current = (nlp.PIPELINE_VERSION, nlp.model_name())
+    rows = (
+        Analysis.objects.filter(revision_id__in=set(revision_ids))
+        .order_by("-created_at")
+        .values_list("revision_id", "id", "pipeline_version", "model", "created_at")
+    )
+    best: dict[int, tuple[bool, str]] = {}
+    for revision_id, pk, version, model, created in rows:  # newest first, as latest_analyses_for
+        is_current = (version, model) == current
+        chosen = best.get(revision_id)
+        if chosen is None or (is_current and not chosen[0]):
+            best[revision_id] = (is_current, f"{pk}@{created.isoformat()}")
+    return {revision_id: token for revision_id, (_, token) in best.items()}
+
+
+def reading_cached(
+    revision: Revision, *, annotations: Sequence[tuple[int, int, int, int]] = ()
+) -> Reading:
+    """``reading_for()``, cached: a recorded revision and its analysis never change.
+
+    The key names the revision (id and content hash), the analysis shown, the
+    pipeline version, the newsroom's time zone and the annotation marks."""
+    token = analysis_tokens([revision.pk]).get(revision.pk, "")
+    key = cache_key(
+        "reading", revision.pk, revision.content_hash, token, tuple(annotations), settings.TIME_ZONE
+    )
+    reading = cache.get(key)
+    if reading is None:
+        reading = reading_for(revision, annotations=annotations)
+        cache.set(key, reading, RENDER_CACHE_SECONDS)
+    reading.revision = revision
+    reading.key = key  # the page caches its rendered text and roster under it
+    return reading
+
+
+def compare_cached(old: Revision, new: Revision) -> dict[str, object]:
+    """``compare()`` of two recorded revisions, cached (keyed as ``reading_cached``)."""
+    tokens = analysis_tokens([old.pk, new.pk])
+    key = cache_key(
+        "compare",
+        old.pk,
+        old.content_hash,
+        tokens.get(old.pk, ""),
+        new.pk,
+        new.content_hash,
+        tokens.get(new.pk, ""),
+        settings.TIME_ZONE,
+    )
+    result = cache.get(key)
+    if result is None:
+        result = compare(old, new)
+        cache.set(key, result, RENDER_CACHE_SECONDS)
+    # The page caches its rendered body under the same key (the template's cache tag).
+    return {**result, "compare_key": key}
+
+
 @dataclass(frozen=True)
 class RosterEntry:
     text: str
@@ -137,6 +216,8 @@ class Reading:
     labels: list[tuple[str, str]]
     analysed: bool
     flagged_count: int = 0
+    #: Set by ``reading_cached``: the cache key of this reading.
+    key: str = ""
 
 
 def _sentence_of(offset: int, sentences: Sequence[nlp.Sentence]) -> int | None:
@@ -488,11 +569,16 @@ def stored_diff(
 
 
 def compare(
-    old: Revision, new: Revision, *, new_analysis: nlp.Analysis | None = None
+    old: Revision,
+    new: Revision,
+    *,
+    new_analysis: nlp.Analysis | None = None,
+    old_analysis: nlp.Analysis | None = None,
 ) -> dict[str, object]:
     """Everything the compare page shows for a pair of revisions (``new`` may be an
     unsaved proposal, with its analysis given)."""
-    old_analysis = analysis_dict(old)
+    if old_analysis is None:
+        old_analysis = analysis_dict(old)
     if new_analysis is None:
         new_analysis = analysis_dict(new)
     result = diffing.diff_document(old.body, old_analysis, new.body, new_analysis)
@@ -785,9 +871,6 @@ def annotation_queue(
 ) -> QuerySet[Annotation]:
     """The newsroom's annotations, newest first, filtered; placement is as of the
     article's latest revision."""
-    latest = (
-        Revision.objects.filter(article=OuterRef("article")).order_by("-number").values("pk")[:1]
-    )
     state_on_latest = Placement.objects.filter(
         annotation=OuterRef("pk"), revision=OuterRef("latest_revision")
     ).values("state")[:1]
@@ -795,7 +878,8 @@ def annotation_queue(
         Annotation.objects.select_related(
             "author", "assignee", "article__source", "revision", "proposed_person"
         )
-        .annotate(latest_revision=Subquery(latest))
+        .defer("article__search_document", "revision__body", "revision__standfirst")
+        .annotate(latest_revision=F("article__latest_revision"))
         .annotate(latest_state=Subquery(state_on_latest))
         .order_by("-created_at", "-id")
     )
@@ -815,21 +899,23 @@ def annotation_queue(
         rows = rows.filter(article__slug=article)
     if placement == "original":
         rows = rows.filter(revision_id=F("latest_revision"))
-    elif placement == "attention":
-        rows = rows.filter(latest_state__in=["changed", "orphaned"])
     elif placement:
-        rows = rows.filter(latest_state=placement)
+        states = ["changed", "orphaned"] if placement == "attention" else [placement]
+        placed = Placement.objects.filter(
+            annotation=OuterRef("pk"),
+            revision=OuterRef("article__latest_revision"),
+            state__in=states,
+        )
+        rows = rows.filter(Exists(placed))
     return rows
 
 
-def stale_placements() -> list[Revision]:
-    """Latest revisions on which some open annotation of an older one is not yet placed."""
-    latest = (
-        Revision.objects.filter(article=OuterRef("article")).order_by("-number").values("pk")[:1]
-    )
+def stale_placements(*, articles: Iterable[int] | None = None) -> list[Revision]:
+    """Latest revisions on which some open annotation of an older one is not yet placed
+    (of these articles only, when given)."""
     pending = (
         Annotation.objects.filter(status=Annotation.Status.OPEN)
-        .annotate(latest_revision=Subquery(latest))
+        .annotate(latest_revision=F("article__latest_revision"))
         .exclude(revision_id=F("latest_revision"))
         .filter(
             ~Exists(
@@ -838,9 +924,12 @@ def stale_placements() -> list[Revision]:
                 )
             )
         )
+        .order_by()
         .values_list("latest_revision", flat=True)
         .distinct()
     )
+    if articles is not None:
+        pending = pending.filter(article_id__in=articles)
     ids = list(pending)
     return list(Revision.objects.filter(pk__in=ids).select_related("article")) if ids else []
 
@@ -921,12 +1010,18 @@ def proposal_revision(correction_or_base: Revision, **fields: str) -> Revision:
     )
 
 
-def correction_preview(base: Revision, proposal: Revision) -> dict[str, object]:
+def correction_preview(
+    base: Revision,
+    proposal: Revision,
+    *,
+    known: tuple[nlp.KnownName, ...] | None = None,
+    base_analysis: nlp.Analysis | None = None,
+) -> dict[str, object]:
     """The compare view of a proposed text against its base (the text analysed now)."""
     from articles.selectors import known_names
 
-    analysis = nlp.analyse_text(proposal.body, known=known_names())
-    return compare(base, proposal, new_analysis=analysis)
+    analysis = nlp.analyse_text(proposal.body, known=known_names() if known is None else known)
+    return compare(base, proposal, new_analysis=analysis, old_analysis=base_analysis)
 
 
 def affected_paragraphs(
@@ -981,7 +1076,7 @@ def correction_queue() -> QuerySet[Correction]:
     """Corrections submitted for sign-off, oldest first (the longest wait on top)."""
     return (
         Correction.objects.filter(state=Correction.State.SUBMITTED)
-        .select_related("article__source", "base_revision", "proposer")
+        .select_related("article__source", "base_revision__article", "proposer")
         .prefetch_related(
             Prefetch("annotations", queryset=annotations_queryset().order_by("id")),
         )
@@ -1016,16 +1111,67 @@ def correction_get(pk: int) -> Correction:
 
 def correction_diff(correction: Correction) -> dict[str, object]:
     """Base against the published revision, or against the proposal while it is one."""
+    return correction_diffs([correction])[0]
+
+
+def _correction_diff_computed(
+    correction: Correction,
+    analyses: Mapping[int, Analysis],
+    known: tuple[nlp.KnownName, ...],
+) -> dict[str, object]:
+    base = correction.base_revision
+    base_analysis = _as_dict(analyses.get(base.pk))
     if correction.published_revision_id:
-        return compare(correction.base_revision, correction.published_revision)  # type: ignore[arg-type]
+        published = correction.published_revision
+        assert published is not None
+        return compare(
+            base,
+            published,
+            old_analysis=base_analysis,
+            new_analysis=_as_dict(analyses.get(published.pk)),
+        )
     proposal = proposal_revision(
-        correction.base_revision,
+        base,
         title=correction.title,
         standfirst=correction.standfirst,
         byline=correction.byline,
         body=correction.body,
     )
-    return correction_preview(correction.base_revision, proposal)
+    return correction_preview(base, proposal, known=known, base_analysis=base_analysis)
+
+
+def correction_diffs(corrections: Sequence[Correction]) -> list[dict[str, object]]:
+    """``correction_diff`` of each correction, from the cache where it is there; the rest
+    read their revisions' analyses and the registry in a constant number of queries."""
+    from articles.selectors import known_names
+
+    revisions = [c.base_revision_id for c in corrections]
+    revisions += [c.published_revision_id for c in corrections if c.published_revision_id]
+    tokens = analysis_tokens(revisions)
+    keys = {
+        c.pk: cache_key(
+            "correction-diff",
+            c.pk,
+            c.updated_at.isoformat() if c.updated_at else "",
+            c.base_revision_id,
+            tokens.get(c.base_revision_id, ""),
+            c.published_revision_id or "",
+            tokens.get(c.published_revision_id or 0, ""),
+        )
+        for c in corrections
+    }
+    found = cache.get_many(list(keys.values()))
+    missing = [c for c in corrections if keys[c.pk] not in found]
+    if missing:
+        wanted = [c.base_revision for c in missing]
+        wanted += [c.published_revision for c in missing if c.published_revision is not None]
+        analyses = latest_analyses_for(wanted)
+        proposals = any(not c.published_revision_id for c in missing)
+        known = known_names() if proposals else ()
+        computed = {keys[c.pk]: _correction_diff_computed(c, analyses, known) for c in missing}
+        cache.set_many(computed, RENDER_CACHE_SECONDS)
+        found.update(computed)
+    return [found[keys[c.pk]] for c in corrections]
 
 
 def article_activity(article: Article) -> QuerySet:

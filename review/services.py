@@ -16,7 +16,6 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -41,6 +40,7 @@ from review.models import (
     StatusChange,
 )
 from review.permissions import can_change_status
+from review.tasks import notification_mail_send_task
 
 User = get_user_model()
 
@@ -162,7 +162,11 @@ def _notify(
         subject = f"[Newsdesk Review] {_clip(summary, 120)}"
         link = settings.SITE_URL.rstrip("/") + url
         message = f"{summary}\n\n{link}\n"
-        transaction.on_commit(lambda: send_mail(subject, message, None, emails, fail_silently=True))
+        transaction.on_commit(
+            lambda: notification_mail_send_task.enqueue(
+                subject=subject, message=message, recipients=emails
+            )
+        )
     return sent
 
 

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -18,6 +19,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from articles import selectors as articles_selectors
 from articles.forms import ArticleFilterForm
 from articles.models import Article, Revision, Source
+from articles.pagination import BoundedPage, KeysetPage, bounded_page, keyset_page, page_links
 from review import selectors, services
 from review.forms import (
     AnnotationForm,
@@ -35,6 +37,8 @@ from review.models import Annotation, Comment, Correction
 from review.services import Conflict
 
 DESK_PER_PAGE = 50
+#: Search results are ranked: a few pages of the best matches, never a deep OFFSET.
+SEARCH_PAGES = 10
 
 
 @require_GET
@@ -47,16 +51,31 @@ def desk(request: HttpRequest) -> HttpResponse:
     source = filters.get("source", "")
     minor = bool(filters.get("minor"))
     rows = selectors.desk_rows(
-        articles_selectors.article_list(query=query, source_slug=source, include_minor=minor)
+        articles_selectors.article_list(source_slug=source, include_minor=minor)
     )
-    page = Paginator(rows, DESK_PER_PAGE).get_page(request.GET.get("page"))
+    page: KeysetPage | BoundedPage
+    if query:
+        rows = articles_selectors.article_search(rows, query)
+        page = bounded_page(
+            rows, number=request.GET.get("page", ""), size=DESK_PER_PAGE, max_pages=SEARCH_PAGES
+        )
+    else:
+        page = keyset_page(
+            rows,
+            field="listed_at",
+            size=DESK_PER_PAGE,
+            after=request.GET.get("after", ""),
+            before=request.GET.get("before", ""),
+        )
+    previous, following = page_links(
+        {"q": query, "source": source, "minor": "on" if minor else ""}, page
+    )
     context = {
         "form": form,
-        "articles": page.object_list,
+        "articles": page.rows,
         "page": page,
-        "filter_query": urlencode(
-            {k: v for k, v in (("q", query), ("source", source), ("minor", minor and "on")) if v}
-        ),
+        "previous_query": previous,
+        "next_query": following,
         "sources": articles_selectors.sources_in_use(),
         "query": query,
         "source": source,
@@ -74,22 +93,46 @@ def article_read(request: HttpRequest, slug: str, number: int | None = None) -> 
     picked = request.GET.get("r", "")
     if picked.isdigit():  # the revision picker, submitted without JavaScript
         return redirect("review:revision", slug=slug, number=int(picked))
-    revision = selectors.revision_get(article, number)
-    if services.placements_pending(revision):  # first shown since it arrived: place open notes
+    revisions = selectors.article_revisions(article)  # one query, the shown revision among them
+    revision = next((r for r in revisions if r.number == number), None)
+    if revision is None and (number is not None or not revisions):
+        raise Http404("No such revision.")
+    revision = revision or revisions[-1]
+    revision.article = article
+    selected = _int_param(request.GET.get("annotation"))
+    annotations = selectors.annotations_for(revision, user=request.user, selected=selected)
+    if any(
+        v.annotation.is_open
+        and v.state == "other"
+        and v.annotation.revision.number < revision.number
+        for v in annotations
+    ):
+        # First shown since it arrived: place the open notes of older revisions, once.
         services.placements_ensure(revision=revision)
-    revisions = selectors.article_revisions(article)
-    annotations = selectors.annotations_for(
-        revision, user=request.user, selected=_int_param(request.GET.get("annotation"))
+        annotations = selectors.annotations_for(revision, user=request.user, selected=selected)
+    reading = selectors.reading_cached(
+        revision, annotations=selectors.annotation_marks(annotations)
     )
-    reading = selectors.reading_for(revision, annotations=selectors.annotation_marks(annotations))
+    decisions = selectors.flag_decisions(article)
     panel = selectors.attribution_panel(
-        reading,
-        selectors.flag_decisions(article),
-        selected=_int_param(request.GET.get("attribution")),
+        reading, decisions, selected=_int_param(request.GET.get("attribution"))
     )
     show_minor = request.GET.get("minor") == "1"
     history = selectors.history_for(revisions)
     context = {
+        # The attributions panel is cached as HTML under everything it shows: the
+        # reading, the decisions, the viewer's permissions and CSRF secret (its forms).
+        "panel_key": selectors.cache_key(
+            "panel",
+            reading.key,
+            sorted(
+                (d.pk, d.decision, d.reason, d.by_id, d.annotation_id) for d in decisions.values()
+            ),
+            _int_param(request.GET.get("attribution")),
+            request.user.has_perm("review.add_annotation"),
+            request.user.has_perm("review.add_flagdecision"),
+            get_token(request) and request.META.get("CSRF_COOKIE", ""),
+        ),
         "article": article,
         "revision": revision,
         "latest": revisions[-1],
@@ -135,7 +178,10 @@ def article_compare(request: HttpRequest, slug: str) -> HttpResponse:
         old = by_number[form.cleaned_data["from_"]]
         new = by_number[form.cleaned_data["to"]]
         context.update(
-            old=old, new=new, mode=form.cleaned_data["mode"], **selectors.compare(old, new)
+            old=old,
+            new=new,
+            mode=form.cleaned_data["mode"],
+            **selectors.compare_cached(old, new),
         )
     else:
         status = 400
@@ -396,23 +442,40 @@ def flag_dismiss(request: HttpRequest, slug: str, number: int, index: int) -> Ht
 QUEUE_PER_PAGE = 50
 
 
+def _annotation_page(request: HttpRequest, filters: dict[str, str]) -> KeysetPage:
+    return keyset_page(
+        selectors.annotation_queue(**filters),
+        field="created_at",
+        size=QUEUE_PER_PAGE,
+        after=request.GET.get("after", ""),
+        before=request.GET.get("before", ""),
+    )
+
+
 @require_GET
 @permission_required("review.view_annotation", raise_exception=True)
 def annotation_queue(request: HttpRequest) -> HttpResponse:
     form = QueueFilterForm(request.GET)
     filters = {k: v for k, v in (form.cleaned_data if form.is_valid() else {}).items() if v}
     # A newer revision arrived and nobody has opened it yet: place its notes first,
-    # so that "changed" and "orphaned" are filtered as of the latest revision.
-    for revision in selectors.stale_placements():
-        services.placements_ensure(revision=revision)
-    page = Paginator(selectors.annotation_queue(**filters), QUEUE_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    # so that "changed" and "orphaned" are filtered (all of them) and shown (the
+    # page's) as of the latest revision.
+    if filters.get("placement"):
+        for revision in selectors.stale_placements():
+            services.placements_ensure(revision=revision)
+    page = _annotation_page(request, filters)
+    stale = selectors.stale_placements(articles={a.article_id for a in page.rows})
+    if stale:
+        for revision in stale:
+            services.placements_ensure(revision=revision)
+        page = _annotation_page(request, filters)
+    previous, following = page_links(filters, page)
     context = {
         "form": form,
         "page": page,
-        "annotations": page.object_list,
-        "filter_query": urlencode(filters),
+        "annotations": page.rows,
+        "previous_query": previous,
+        "next_query": following,
         "sources": articles_selectors.sources_in_use(),
         "users": selectors.newsroom_users(),
     }
@@ -740,17 +803,23 @@ def correction_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "review/correction_form.html", context)
 
 
+#: Corrections per page of the copy desk's queue (each shows its diff).
+CORRECTIONS_PER_PAGE = 10
+
+
 @require_GET
 @permission_required("review.view_correction", raise_exception=True)
 def correction_queue(request: HttpRequest) -> HttpResponse:
     """The copy desk's queue: submitted corrections, oldest first, each with its diff."""
-    items = [
-        {"correction": c, "diff": selectors.correction_diff(c)}
-        for c in selectors.correction_queue()
-    ]
+    paginator = Paginator(selectors.correction_queue(), CORRECTIONS_PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
+    corrections = list(page.object_list)
+    diffs = selectors.correction_diffs(corrections)
+    items = [{"correction": c, "diff": d} for c, d in zip(corrections, diffs, strict=True)]
     context = {
         "items": items,
-        "mine": selectors.corrections_of(request.user),
+        "page": page,
+        "mine": selectors.corrections_of(request.user)[:CORRECTIONS_PER_PAGE],
         "can_sign": request.user.has_perm("review.sign_off_correction"),
     }
     return render(request, "review/corrections_queue.html", context)

@@ -44,6 +44,15 @@ def seed_body() -> str:
     return read_capture(SEED_PATH.read_bytes(), filename=SEED_PATH.name).body
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Each test starts with an empty cache: ids are reused after a flush, and a
+    fragment cached by one test must not be served to the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture(scope="session")
 def seed_bytes() -> bytes:
     return SEED_PATH.read_bytes()

@@ -209,22 +209,67 @@ def test_forbidden_page_explains_what_to_do(reader) -> None:
     assert "Ask an administrator to add you to Editors or Copy desk" in response.content.decode()
 
 
-def test_desk_pages_fifty_articles_at_a_time_keeping_the_filters(editor_client: Client) -> None:
+def _record_budget_stories(count: int) -> None:
     from articles.ingest import CaptureDraft
     from articles.services import revision_record
 
-    for n in range(55):
+    for n in range(count):
         revision_record(
             draft=CaptureDraft(
                 title=f"Budget story {n:02d}", body=f"Text {n}.", credited_source="DPA"
             )
         )
-    first = visible_text(editor_client.get("/", {"q": "budget"}).content.decode())
-    assert "55 articles matching “budget” · page 1 of 2" in first
-    html = editor_client.get("/", {"q": "budget"}).content.decode()
-    assert 'href="?q=budget&amp;page=2"' in html
+
+
+def test_desk_search_pages_fifty_matches_at_a_time_keeping_the_filters(
+    editor_client: Client,
+) -> None:
+    _record_budget_stories(55)
+    first = editor_client.get("/", {"q": "budget"}).content.decode()
+    assert "Articles matching “budget”, best match first." in visible_text(first)
+    assert first.count("<tr>") == 50 + 1  # fifty rows and the header
+    assert 'href="?q=budget&amp;page=2"' in first
     second = editor_client.get("/", {"q": "budget", "page": "2"}, HTTP_HX_REQUEST="true")
-    assert second.content.decode().count("<tr>") == 5 + 1  # five rows and the header
+    assert second.content.decode().count("<tr>") == 5 + 1
+    assert 'href="?q=budget&amp;page=1"' in second.content.decode()
+
+
+def _link(html: str, rel: str) -> str:
+    found = re.search(rf'<a href="\?([^"]+)"[^>]*rel="{rel}"', html)
+    assert found, f"no {rel} link"
+    return found.group(1).replace("&amp;", "&")
+
+
+def _titles(html: str) -> list[str]:
+    return re.findall(r'<td class="title"><a href="/articles/[^"]+/">([^<]+)</a></td>', html)
+
+
+def test_desk_pages_newest_first_with_older_and_newer_links(editor_client: Client) -> None:
+    """Keyset pages: "Older" after the last row shown, "Newer" back before the first."""
+    _record_budget_stories(55)
+    first = editor_client.get("/").content.decode()
+    assert len(_titles(first)) == 50 and 'rel="prev"' not in first
+    older = editor_client.get("/?" + _link(first, "next")).content.decode()
+    assert len(_titles(older)) == 5
+    assert not set(_titles(older)) & set(_titles(first))
+    assert 'rel="next"' not in older
+    newer = editor_client.get("/?" + _link(older, "prev")).content.decode()
+    assert _titles(newer) == _titles(first)
+
+
+def test_desk_older_link_keeps_the_count_minor_revisions_filter(editor_client: Client) -> None:
+    _record_budget_stories(55)
+    first = editor_client.get("/", {"minor": "on"}).content.decode()
+    assert "minor=on" in _link(first, "next")
+
+
+def test_desk_with_a_cursor_that_does_not_parse_shows_the_first_page(
+    editor_client: Client,
+) -> None:
+    _record_budget_stories(3)
+    response = editor_client.get("/", {"after": "not-a-cursor"})
+    assert response.status_code == 200
+    assert len(_titles(response.content.decode())) == 3
 
 
 def test_desk_search_shows_each_article_revision_count_once(

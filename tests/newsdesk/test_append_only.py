@@ -11,6 +11,7 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from articles.models import ImportBatch
 from review.models import CommentVersion, Correction
 from tests.append_only import History, history_write, rows_kept, snapshot
 from tests.conftest import client_for
@@ -46,6 +47,7 @@ def values_for(history: History) -> dict[str, str]:
         "comment_id": str(history.comment.pk),
         "correction_id": str(Correction.objects.get().pk),
         "action": "withdraw",
+        "batch_id": str(ImportBatch.objects.get_or_create(label="an upload")[0].pk),
     }
 
 

@@ -26,7 +26,9 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from articles.models import Activity, Analysis, Article, Revision
+from articles.ingest import read_capture
+from articles.models import Activity, Analysis, Article, ImportBatch, Revision
+from articles.services import CaptureIn, import_batch_create
 from review import services
 from review.models import (
     Annotation,
@@ -38,7 +40,7 @@ from review.models import (
     Notification,
     Placement,
 )
-from tests.conftest import client_for
+from tests.conftest import SEED_PATH, client_for, corrected_seed_text
 from tests.review.test_annotations import dispute, putin_index
 
 pytestmark = pytest.mark.django_db
@@ -87,6 +89,7 @@ class World:
     correction: Correction
     flagged: int  # the index of the seed's flagged "Putin asked" attribution
     users: dict[str, User]
+    batch_id: int  # an import still being analysed
 
     def kwargs(self) -> dict[str, object]:
         """Every URL kwarg a pattern of this site takes, filled from the world."""
@@ -100,6 +103,7 @@ class World:
             "comment_id": self.comment.pk,
             "correction_id": self.correction.pk,
             "action": "submit",
+            "batch_id": self.batch_id,
         }
 
 
@@ -163,6 +167,9 @@ TABLE: dict[str, list[Probe]] = {
     "articles:import": [
         Probe("GET", "/import/", NEWSROOM_PAGE),
         Probe("POST", "/import/", page(reader=403, newsroom=422)),
+    ],
+    "articles:import_status": [
+        Probe("GET", "/import/{batch_id}/", NEWSROOM_PAGE),
     ],
     # reading and comparing
     "review:desk": [Probe("GET", "/", NEWSROOM_PAGE)],
@@ -472,7 +479,15 @@ def world(recorded_seed, editor, copydesk, admin_user, reader) -> World:
         correction=correction,
         flagged=putin_index(revision),
         users={"reader": reader, "editor": editor, "copydesk": copydesk, "admin": admin_user},
+        batch_id=_pending_import(editor).pk,
     )
+
+
+def _pending_import(author: User) -> ImportBatch:
+    """An upload of the corrected seed, written but not yet analysed by a worker."""
+    draft = read_capture(corrected_seed_text(SEED_PATH.read_text(encoding="utf-8")).encode())
+    capture = CaptureIn(filename="corrected.txt", capture_sha256="0" * 64, draft=draft)
+    return import_batch_create(captures=[capture], author=author, label="corrected.txt")
 
 
 def snapshot() -> dict[str, object]:

@@ -13,6 +13,7 @@ from django.db import connection
 from django.test import Client
 
 from articles.models import Activity, Article, Person, Revision
+from articles.selectors import article_list
 from articles.services import RecordResult, article_slug_retire
 from review import services
 from review.archive import ArchiveError, archive_export, archive_restore
@@ -134,6 +135,15 @@ def test_the_restored_record_reads_like_the_original(
     assert list(correction.annotations.values_list("exact", flat=True)) == [
         "Putin asked for two Patriot batteries"
     ]
+
+
+def test_the_desk_lists_a_restored_article_under_its_newest_headline(worked: Article) -> None:
+    newest = worked.revisions.order_by("-number").first()
+    document = archive_export(articles=[worked])
+    empty_the_database()
+    archive_restore(document=document)
+    [row] = article_list(include_minor=True)
+    assert (row.latest_title, row.counted_revisions) == (newest.title, newest.number)
 
 
 def test_restore_refuses_a_database_that_holds_articles(worked: Article) -> None:
