@@ -28,9 +28,11 @@ REFUSED = {
         "with a full stop, a question mark or an exclamation mark)."
     ),
 }
-#: Recorded, with how many sentences and attributions the analysis holds at least.
+#: Recorded, with how many sentences and attributions the analysis holds at least
+#: (the 2,000 quotations stand two to a paragraph: at least one report a paragraph,
+#: since two quotations in a row may be read as one split quote).
 RECORDED = {
-    "only quotations": (2_000, 2_000),
+    "only quotations": (2_000, 1_000),
     "emoji": (200, 0),
     "right-to-left": (500, 0),
 }
