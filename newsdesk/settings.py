@@ -132,10 +132,25 @@ def cache_from_url(url: str) -> dict[str, object]:
 
 
 # Rendered fragments of immutable data (reading text, compare bodies) and sessions.
-CACHES = {"default": cache_from_url(os.environ.get("CACHE_URL", ""))}
+CACHES = {
+    "default": cache_from_url(os.environ.get("CACHE_URL", "")),
+    # Each process's own copy of values stored under stamped keys (whole pages,
+    # permission sets), which never change: newsdesk/versions.py.
+    "local": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "newsdesk-local",
+        "TIMEOUT": 3600,
+        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("LOCAL_CACHE_ENTRIES", "1000"))},
+    },
+}
 # Sessions are read from the cache (written through to the database, so none is lost
 # when the cache is cleared or a process restarts).
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# The reading desk and compare are cached whole per reader until something they show
+# is written (review/pagecache.py; docs/DECISIONS.md, "Whole-page cache"). With more
+# than one process the cache must be shared (CACHE_URL), or PAGE_CACHE=0.
+PAGE_CACHE = env_bool("PAGE_CACHE", True)
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", str(24 * 3600)))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -39,6 +39,7 @@ from articles import analysis as nlp
 from articles.models import Analysis, Article, Person, Revision
 from articles.roles import ADMINS, COPY_DESK, EDITORS
 from articles.selectors import latest_analyses_for, latest_analysis_for
+from newsdesk.release import RELEASE
 from review import diffing
 from review.flags import FlagExplanation, attribution_key, explain
 from review.highlight import Paragraph, paragraph_spans, render_paragraphs, render_tokens
@@ -122,7 +123,7 @@ RENDER_CACHE_SECONDS = 7 * 24 * 3600
 def cache_key(kind: str, *parts: object) -> str:
     """A cache key naming the pipeline and everything the cached value is made of."""
     digest = hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()[:32]
-    return f"newsdesk:{kind}:{nlp.PIPELINE_VERSION}:{digest}"
+    return f"newsdesk:{kind}:{nlp.PIPELINE_VERSION}:{RELEASE}:{digest}"
 
 
 def analysis_tokens(revision_ids: Iterable[int]) -> dict[int, str]:

@@ -25,7 +25,7 @@ from articles import services as record
 from articles.ingest import MAX_BODY_WORDS, CaptureDraft
 from articles.models import Activity, Article, Person, Revision, Source
 from articles.selectors import known_names, latest_analysis_for
-from review import anchoring, diffing, merging, selectors
+from review import anchoring, diffing, merging, pagecache, selectors
 from review.flags import attribution_key
 from review.models import (
     Annotation,
@@ -735,7 +735,10 @@ def notifications_mark_read(*, user: AbstractBaseUser, ids: Sequence[int] | None
     unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
     if ids is not None:
         unread = unread.filter(pk__in=ids)
-    return unread.update(read_at=timezone.now())
+    count = unread.update(read_at=timezone.now())
+    if count:
+        pagecache.user_retire(user.pk)  # update() sends no signal: the header's count
+    return count
 
 
 # --------------------------------------------------------------------------

@@ -34,6 +34,7 @@ from review.forms import (
     SignOffForm,
 )
 from review.models import Annotation, Comment, Correction
+from review.pagecache import page_cached
 from review.services import Conflict
 
 DESK_PER_PAGE = 50
@@ -87,6 +88,7 @@ def desk(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@page_cached  # first: a cached page is keyed by its reader and the stamp of permissions
 @permission_required("articles.view_article", raise_exception=True)
 def article_read(request: HttpRequest, slug: str, number: int | None = None) -> HttpResponse:
     article = get_object_or_404(Article.objects.select_related("source"), slug=slug)
@@ -154,6 +156,7 @@ def article_read(request: HttpRequest, slug: str, number: int | None = None) -> 
 
 
 @require_GET
+@page_cached  # first: a cached page is keyed by its reader and the stamp of permissions
 @permission_required("articles.view_article", raise_exception=True)
 def article_compare(request: HttpRequest, slug: str) -> HttpResponse:
     article = get_object_or_404(Article.objects.select_related("source"), slug=slug)

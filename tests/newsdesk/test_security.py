@@ -38,19 +38,22 @@ LOCKED = (
 )
 
 
-def test_production_settings_pass_the_deploy_checks() -> None:
+def _deploy_check(**extra: str) -> subprocess.CompletedProcess[str]:
     env = {
         **os.environ,
         "DJANGO_DEBUG": "0",
         "SECRET_KEY": secrets.token_urlsafe(64),
         "ALLOWED_HOSTS": "newsdesk.example.org",
         "SECURE_PROXY_SSL": "1",
+        **extra,
     }
     env.pop("DATABASE_URL", None)
     env.pop(
         "DJANGO_ALLOW_ASYNC_UNSAFE", None
     )  # set by the browser tests' conftest, not by a deployment
-    result = subprocess.run(
+    if "CACHE_URL" not in extra:
+        env.pop("CACHE_URL", None)
+    return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
         env=env,
@@ -58,8 +61,20 @@ def test_production_settings_pass_the_deploy_checks() -> None:
         text=True,
         check=False,
     )
+
+
+def test_production_settings_pass_the_deploy_checks() -> None:
+    result = _deploy_check(CACHE_URL="redis://127.0.0.1:6379/0")  # not connected to
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_the_deploy_checks_ask_for_a_shared_cache_while_pages_are_cached() -> None:
+    """Several processes on local-memory caches would serve each other stale pages."""
+    result = _deploy_check()
+    assert result.returncode != 0
+    assert "newsdesk.W001" in result.stderr + result.stdout
+    assert _deploy_check(PAGE_CACHE="0").returncode == 0  # one process, nothing cached whole
 
 
 # --------------------------------------------------------------------------
