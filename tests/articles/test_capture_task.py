@@ -108,6 +108,15 @@ def test_every_is_refused_with_once_or_enqueue() -> None:
         call_command("capture", "--once", "--enqueue")
 
 
+def test_a_quiet_enqueue_prints_only_the_failed_urls(feed: Feed, site: Site) -> None:
+    """`-v 0`, as cron runs it: cron mails whatever a job prints, so only failures."""
+    out, err = StringIO(), StringIO()
+    call_command("capture", "--enqueue", "-v", "0", stdout=out, stderr=err)
+    assert out.getvalue() == ""
+    assert err.getvalue() == f"  {site.base}{BROKEN}: HTTP 500 from {site.base}{BROKEN}\n"
+    assert Article.objects.count() == 2
+
+
 # --------------------------------------------------------------------------
 # one poll at a time (PostgreSQL)
 

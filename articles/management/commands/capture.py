@@ -28,8 +28,9 @@ class Command(BaseCommand):
         when.add_argument(
             "--enqueue",
             action="store_true",
-            help="Queue one poll as a task (capture_poll_task) and exit, printing its id; "
-            "with the immediate task backend it runs at once and prints its report.",
+            help="Queue one poll as a task (capture_poll_task) and exit, printing its id "
+            "(not with -v 0); with the immediate task backend it runs at once and prints "
+            "its report.",
         )
         parser.add_argument(
             "--every", type=int, default=None, help="Seconds between polls (the loop; 60)."
@@ -38,6 +39,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if options["every"] is not None and (options["once"] or options["enqueue"]):
             raise CommandError("--every is for the loop: leave it out with --once or --enqueue.")
+        self.verbosity = options["verbosity"]
         if options["enqueue"]:
             self.enqueue()
             return
@@ -54,10 +56,13 @@ class Command(BaseCommand):
         elif result.status == TaskResultStatus.FAILED:
             error = result.errors[-1].traceback.strip().splitlines()[-1] if result.errors else ""
             raise CommandError(f"The poll task {result.id} failed: {error}")
-        else:
+        elif self.verbosity > 0:
             self.stdout.write(f"Enqueued the poll as task {result.id}.")
 
     def print_report(self, report: CaptureReport) -> None:
-        self.stdout.write(str(report))
+        """The report on stdout (not with -v 0: cron mails what a job prints), then each
+        failed URL on stderr."""
+        if self.verbosity > 0:
+            self.stdout.write(str(report))
         for error in report.errors:
             self.stderr.write(f"  {error}")
