@@ -1,9 +1,17 @@
 """The watcher: poll the feeds and pages that are due, record what changed.
 
-``capture_poll_due()`` is the one entry point (``manage.py capture --once`` and
-the periodic task call it). For each due feed it fetches the feed and watches each
-entry's page (a ``WatchedPage`` with that feed); then it fetches each due page and
-records it through ``articles.services.revision_record``, like the import form.
+``capture_poll_due()`` is the one entry point (``manage.py capture --once``, its
+loop, and ``articles.tasks.capture_poll_task``, which cron enqueues every minute
+with ``manage.py capture --enqueue``, call it). For each due feed it fetches the
+feed and watches each entry's page (a ``WatchedPage`` with that feed); then it
+fetches each due page and records it through ``articles.services.revision_record``,
+like the import form.
+
+One poll at a time: on PostgreSQL a poll holds a session advisory lock, and a
+poll that starts while another one (any process, any host) holds it polls
+nothing and reports that it skipped. Two overlapping polls would otherwise take
+the same due URLs and fetch each twice, breaking the per-host spacing below.
+SQLite (development, one process) takes no lock.
 
 Fetching is polite: conditional GET (ETag / Last-Modified), the User-Agent of
 ``settings.CAPTURE_USER_AGENT``, robots.txt obeyed (fetched once per host and
@@ -19,8 +27,9 @@ from __future__ import annotations
 import logging
 import time
 import urllib.robotparser
-from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -29,7 +38,7 @@ import feedparser
 import httpx
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -62,7 +71,8 @@ class Fetched:
 
 @dataclass
 class CaptureReport:
-    """What one poll did, in counts, plus one line per URL that failed."""
+    """What one poll did, in counts, plus one line per URL that failed; ``skipped``
+    when another poll was running, so this one polled nothing."""
 
     feeds: int = 0
     pages: int = 0
@@ -74,8 +84,11 @@ class CaptureReport:
     gone: int = 0
     disallowed: int = 0
     errors: list[str] = field(default_factory=list)
+    skipped: bool = False
 
     def __str__(self) -> str:
+        if self.skipped:
+            return "Skipped: another poll is running (it holds the capture lock); nothing polled."
         return (
             f"Polled {self.feeds} feed(s) and {self.pages} page(s): "
             f"{self.new_articles} new article(s), {self.new_revisions} new revision(s) "
@@ -83,6 +96,10 @@ class CaptureReport:
             f"{self.not_modified} not modified, {self.gone} gone, "
             f"{self.disallowed} disallowed by robots.txt, {len(self.errors)} error(s)."
         )
+
+    def as_dict(self) -> dict[str, Any]:
+        """The report as JSON (a task's return value); ``CaptureReport(**d)`` reads it back."""
+        return asdict(self)
 
 
 class Fetcher:
@@ -230,11 +247,59 @@ def due(model: type[Polled], now: datetime) -> Any:
     return rows.select_related("source").order_by("next_poll_at", "pk")
 
 
+# Any constant bigint: the PostgreSQL session advisory lock held by the poll running.
+POLL_LOCK_KEY = 0x6E6473_706F6C6C
+
+
+@contextmanager
+def poll_lock() -> Iterator[bool]:
+    """Yield True if no other poll is running, holding the lock until the block ends.
+
+    PostgreSQL: a *session* advisory lock (``pg_try_advisory_lock``), not a
+    transaction's: a poll is many transactions (one per recording), and must hold
+    the lock between them. It is taken without waiting and released in
+    ``finally``; a process that dies loses its session and the lock with it. So
+    the workers need a session of their own (a direct connection, or a pooler in
+    session mode: in transaction mode a session lock means nothing). SQLite is
+    development's single process: always True."""
+    if connection.vendor != "postgresql":
+        yield True
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [POLL_LOCK_KEY])
+        acquired = bool(cursor.fetchone()[0])
+    try:
+        yield acquired
+    finally:
+        if acquired:
+            _poll_unlock()
+
+
+def _poll_unlock() -> None:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [POLL_LOCK_KEY])
+    except DatabaseError:
+        # The connection broke (the server dropped the lock with the session) or its
+        # transaction failed: closing the session is what surely frees the lock.
+        logger.warning("Could not release the capture poll lock; closing the connection")
+        if not connection.in_atomic_block:
+            connection.close()
+
+
 def capture_poll_due(
     *, now: datetime | None = None, fetcher: Fetcher | None = None
 ) -> CaptureReport:
-    """Poll every feed, then every page, that is due; returns what happened."""
-    now = now or timezone.now()
+    """Poll every feed, then every page, that is due; returns what happened. While
+    another poll runs (see ``poll_lock``) it polls nothing and says it skipped."""
+    with poll_lock() as acquired:
+        if not acquired:
+            logger.info("Capture poll skipped: another poll holds the lock")
+            return CaptureReport(skipped=True)
+        return _poll_due(now=now or timezone.now(), fetcher=fetcher)
+
+
+def _poll_due(*, now: datetime, fetcher: Fetcher | None) -> CaptureReport:
     report = CaptureReport()
     own = fetcher is None
     fetcher = fetcher or Fetcher.from_settings()

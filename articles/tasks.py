@@ -8,12 +8,18 @@ task may run twice: what it writes is idempotent.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django_tasks import task
 
 from articles import services
+from articles.capture import capture_poll_due
 from articles.models import Revision
 
-# Higher runs first: a mail waits for no import, an import for no reanalysis.
+# Higher runs first: a mail waits for nothing; the watcher's poll (a minute's news)
+# for no bulk import (a worker frees up between two import tasks); an import for no
+# reanalysis.
+CAPTURE_POLL_PRIORITY = 5
 IMPORT_PRIORITY = 0
 REANALYSIS_PRIORITY = -10
 
@@ -29,3 +35,11 @@ def revisions_reanalyse_task(revision_ids: list[int], batch_size: int = 32) -> i
     """Recompute the analyses of these revisions for the current pipeline."""
     revisions = Revision.objects.filter(pk__in=revision_ids).order_by("pk")
     return services.revisions_reanalyse(revisions=revisions, batch_size=batch_size)
+
+
+@task(priority=CAPTURE_POLL_PRIORITY)
+def capture_poll_task() -> dict[str, Any]:
+    """Poll the feeds and watched pages that are due (``manage.py capture --enqueue``
+    queues it every minute); returns the report: counts, errors and ``skipped`` (true
+    when another poll was running, so this one polled nothing)."""
+    return capture_poll_due().as_dict()

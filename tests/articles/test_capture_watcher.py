@@ -74,6 +74,7 @@ class Site:
     routes: dict[str, tuple[int, str, bytes]] = field(default_factory=dict)
     requests: list[tuple[str, str]] = field(default_factory=list)  # (path, status)
     user_agents: set[str] = field(default_factory=set)
+    held: dict[str, tuple[threading.Event, threading.Event]] = field(default_factory=dict)
 
     def serve(self, path: str, body: bytes, content_type: str = "text/html; charset=utf-8") -> None:
         self.routes[path] = (200, content_type, body)
@@ -84,11 +85,20 @@ class Site:
     def seen(self, path: str) -> list[str]:
         return [status for p, status in self.requests if p == path]
 
+    def hold(self, path: str) -> tuple[threading.Event, threading.Event]:
+        """Keep requests for ``path`` waiting: returns (a request arrived, let it go)."""
+        gate = self.held[path] = (threading.Event(), threading.Event())
+        return gate
+
 
 def handler_for(site: Site) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
             site.user_agents.add(self.headers.get("User-Agent", ""))
+            if self.path in site.held:
+                arrived, release = site.held[self.path]
+                arrived.set()
+                release.wait(timeout=120)
             status, content_type, body = site.routes.get(self.path, (404, "text/plain", b"No."))
             etag = f'"{hashlib.sha256(body).hexdigest()[:16]}"'
             if status == 200 and self.headers.get("If-None-Match") == etag:

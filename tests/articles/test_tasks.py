@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
+from io import StringIO
 from pathlib import Path
 
 import pytest
@@ -22,11 +23,15 @@ from django.db import connection
 from django.test import Client
 from django_tasks_db.models import DBTaskResult
 
-from articles.models import Analysis, Article, ImportItem, Revision
+from articles.models import Analysis, Article, Feed, ImportItem, Revision
+from tests.articles import test_capture_task as capture_task
 from tests.articles.capture_variants import write_captures
 from tests.conftest import SEED_PATH, visible_text
 
 ROOT = Path(__file__).resolve().parents[2]
+
+site = capture_task.site  # the loopback server the watcher polls
+feed = capture_task.feed  # a feed on it, listing two stories and a failing page
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -201,3 +206,30 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_records_nothing_twice(
             2,
             3,
         ]
+
+
+def test_cron_enqueues_the_poll_and_a_worker_records_the_feeds_articles(
+    feed: Feed,
+    site: capture_task.Site,
+) -> None:
+    """What production runs every minute: `capture --enqueue` queues the poll and exits;
+    a worker polls the loopback feed, records its pages, and keeps the report."""
+    out = StringIO()
+    call_command("capture", "--enqueue", stdout=out)
+    queued = DBTaskResult.objects.get(task_path="articles.tasks.capture_poll_task")
+    assert out.getvalue() == f"Enqueued the poll as task {queued.id}.\n"
+    assert queued.status == "READY"
+    assert site.requests == []  # nothing fetched until a worker runs it
+
+    run_worker_until_idle(CAPTURE_HOST_DELAY="0")
+
+    assert set(Article.objects.values_list("canonical_url", flat=True)) == {
+        site.base + capture_task.PATRIOT,
+        site.base + capture_task.TRAM_PATH,
+    }
+    patriot = Article.objects.get(canonical_url=site.base + capture_task.PATRIOT)
+    assert "Putin asked for two Patriot batteries" in patriot.revisions.get().body
+    assert Analysis.objects.filter(revision__article=patriot).count() == 1
+    queued.refresh_from_db()
+    assert queued.status == "SUCCESSFUL"
+    assert queued.return_value == capture_task.expected_report(site)
