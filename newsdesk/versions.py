@@ -2,8 +2,9 @@
 
 A stamp is a random token stored under a key that names what it covers: everything
 (``global``: people, sources, groups and their permissions), one user (their name,
-groups, permissions, follows and unread notifications) or one article, by slug (its
-revisions, analyses, annotations, flags and corrections). A cached value built from
+groups, permissions, follows and unread notifications), one article, by slug (its
+revisions, analyses, annotations, flags and corrections) or the record (any
+article's rows, for lists of articles). A cached value built from
 those rows is stored under a key that includes their stamps, and a write replaces
 the stamps it touches, so the old value is never read again (key-based expiry).
 
@@ -39,6 +40,11 @@ def user_key(user_id: int) -> str:
 
 def article_key(slug: str) -> str:
     return f"{PREFIX}article:{slug}"
+
+
+def record_key() -> str:
+    """Any article's rows: what lists of articles show (the desk)."""
+    return f"{PREFIX}record"
 
 
 def stamps(keys: Iterable[str]) -> tuple[str, ...]:

@@ -33,6 +33,7 @@ from articles.models import (
     Source,
 )
 from articles.services import article_latest_set
+from review import pagecache
 from review.models import (
     Annotation,
     Comment,
@@ -710,7 +711,9 @@ def archive_restore(*, document: Doc) -> list[Article]:
                 restorer.restore_users()
                 restorer.restore_sources()
                 restorer.restore_people()
-                return [restorer.restore_article(row) for row in document["articles"]]
+                restored = [restorer.restore_article(row) for row in document["articles"]]
+                pagecache.record_retire()  # rows written in bulk send no signals
+                return restored
     except (KeyError, TypeError) as exc:
         raise ArchiveError(f"the archive is incomplete or malformed ({exc!r})") from exc
     except (ValueError, IntegrityError) as exc:

@@ -1,10 +1,10 @@
-"""The reading desk and compare, cached whole for each reader until something they
-show is written.
+"""The reading desk, compare and the desk, cached whole for each reader until
+something they show is written.
 
 A page is stored under a key naming the URL (path and query), whether htmx asked
 for it, the reader, their CSRF secret (the page's forms carry a token made from
 it), the code's release and three stamps (``newsdesk.versions``): everything's, the
-reader's and the article's. The receivers below retire the stamps on every write
+reader's and the article's (the record's, for the desk's list of articles). The receivers below retire the stamps on every write
 to a row the pages show, whoever makes it (a service, the admin, a worker), so a
 repeated view costs the session, the user and a few cache reads instead of a dozen
 queries and a render.
@@ -67,10 +67,10 @@ def _cacheable(request: HttpRequest) -> bool:
     return not (waiting is not None and len(waiting))
 
 
-def page_key(request: HttpRequest, slug: str) -> str:
-    stamps = versions.stamps(
-        [versions.global_key(), versions.user_key(request.user.pk), versions.article_key(slug)]
-    )
+def page_key(request: HttpRequest, slug: str | None) -> str:
+    """The key of a page of one article (``slug``), or of a list of articles."""
+    scope = versions.article_key(slug) if slug else versions.record_key()
+    stamps = versions.stamps([versions.global_key(), versions.user_key(request.user.pk), scope])
     parts = (
         RELEASE,
         request.get_full_path(),
@@ -88,15 +88,15 @@ def page_cached(view: View) -> View:
     """Serve the view's 200 from the cache while nothing it shows was written."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, slug: str, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not _enabled() or not _cacheable(request):
-            return view(request, *args, slug=slug, **kwargs)
-        key = page_key(request, slug)
+            return view(request, *args, **kwargs)
+        key = page_key(request, kwargs.get("slug"))
         stored = versions.stamped_get(key)
         if stored is not None:
             content, content_type = stored
             return HttpResponse(content, content_type=content_type)
-        response = view(request, *args, slug=slug, **kwargs)
+        response = view(request, *args, **kwargs)
         waiting = getattr(request, "_messages", None)
         if (
             response.status_code == 200
@@ -120,7 +120,7 @@ def _articles(ids: Iterable[int | None]) -> None:
     ids = {i for i in ids if i is not None}
     if ids:
         slugs = Article.objects.filter(pk__in=ids).values_list("slug", flat=True)
-        versions.retire(versions.article_key(slug) for slug in slugs)
+        versions.retire([versions.record_key(), *(versions.article_key(s) for s in slugs)])
 
 
 def _article_id(instance: Model) -> int | None:
@@ -177,7 +177,12 @@ def _article_row_written(sender: type[Model], instance: Model, **kwargs: Any) ->
 
 
 def _article_written(sender: type[Model], instance: Article, **kwargs: Any) -> None:
-    versions.retire([versions.article_key(instance.slug)])
+    versions.retire([versions.record_key(), versions.article_key(instance.slug)])
+
+
+def record_retire() -> None:
+    """For bulk writes, which send no signals (``bulk_create``, raw SQL)."""
+    versions.retire([versions.global_key(), versions.record_key()])
 
 
 def _retired_slug_written(sender: type[Model], instance: RetiredSlug, **kwargs: Any) -> None:

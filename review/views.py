@@ -43,6 +43,7 @@ SEARCH_PAGES = 10
 
 
 @require_GET
+@page_cached  # first: a cached page is keyed by its reader and the stamp of permissions
 @permission_required("articles.view_article", raise_exception=True)
 def desk(request: HttpRequest) -> HttpResponse:
     """The desk: articles newest first, with their open annotations and waiting corrections."""

@@ -9,6 +9,7 @@ reader would check is that the change is there, not a stale copy.
 from __future__ import annotations
 
 import socket
+from dataclasses import replace
 
 import pytest
 from django.contrib.auth.models import Group
@@ -270,3 +271,27 @@ def test_with_a_shared_redis_cache_a_write_is_seen_through_each_process_copy(
     finally:
         caches["default"].clear()
         caches["local"].clear()
+
+
+def test_the_desk_is_cached_until_an_article_is_recorded(
+    recorded_seed, editor, seed_text: str
+) -> None:
+    client = client_for(editor)
+    assert "Odesa asks for Iris-T systems" not in _warm(client, "/")
+    assert _queries(client, "/") == 1
+    other = seed_text.replace("Patriot", "Iris-T").replace("Kyiv", "Odesa")
+    draft = read_capture(other.encode("utf-8"), filename="other.txt")
+    draft = replace(draft, title="Odesa asks for Iris-T systems")
+    revision_record(draft=draft, filename="other.txt")
+    assert "Odesa asks for Iris-T systems" in _view(client, "/")
+
+
+def test_a_renamed_source_shows_on_the_desk(recorded_seed, editor) -> None:
+    source = recorded_seed.article.source
+    if source is None:
+        pytest.skip("the seed capture names no source")
+    client = client_for(editor)
+    _warm(client, "/")
+    source.name = "The Kyiv Ledger"
+    source.save()
+    assert "The Kyiv Ledger" in _view(client, "/")
