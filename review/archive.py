@@ -44,6 +44,7 @@ from review.models import (
     Placement,
     StatusChange,
 )
+from review.services import annotation_latest_states_refresh
 
 SCHEMA = "newsdesk.archive/1"
 
@@ -483,6 +484,7 @@ class _Restorer:
         annotations: dict[int, Annotation] = {}
         for note in row["annotations"]:
             annotations[note["number"]] = self.restore_annotation(article, note, revision, where)
+        annotation_latest_states_refresh(article_ids=[article.pk])
         for decision in row["flag_decisions"]:
             self.save(
                 FlagDecision(

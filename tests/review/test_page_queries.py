@@ -28,6 +28,13 @@ PAGES = {
     "/": 10,
     "/?q=talks": 10,
     "/annotations/": 12,
+    # Filtered by where each note stands on its article's latest revision: one more
+    # query, the check that nothing is left to place on a newer revision.
+    "/annotations/?placement=attention": 13,
+    "/annotations/?placement=changed": 13,
+    "/annotations/?placement=orphaned": 13,
+    "/annotations/?placement=carried": 13,
+    "/annotations/?placement=original": 13,
     "/review/corrections/": 20,
     "/corrections/": 6,
 }

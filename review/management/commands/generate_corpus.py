@@ -47,6 +47,7 @@ from review.models import (
     StatusChange,
 )
 from review.roles import roles_ensure
+from review.services import annotation_latest_states_refresh
 
 Kinds = Annotation.Kind
 States = Correction.State
@@ -478,6 +479,7 @@ class Command(BaseCommand):
         StatusChange.objects.bulk_create(changes)
         Comment.objects.bulk_create(comments)
         Placement.objects.bulk_create(placements)
+        annotation_latest_states_refresh(article_ids=[a.pk for a in articles])
 
         Correction.objects.bulk_create([c for c, _ in corrections])
         events = []
