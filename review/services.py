@@ -709,9 +709,9 @@ def annotation_latest_states_refresh(*, article_ids: Sequence[int]) -> None:
     placed = Placement.objects.filter(
         annotation=OuterRef("pk"),
         revision_id=Subquery(
-            Article.objects.filter(pk=OuterRef(OuterRef("article_id"))).values(
-                "latest_revision"
-            )[:1]
+            Article.objects.filter(pk=OuterRef(OuterRef("article_id"))).values("latest_revision")[
+                :1
+            ]
         ),
     ).values("state")[:1]
     Annotation.objects.filter(article_id__in=list(article_ids)).update(
