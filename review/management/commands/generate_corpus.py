@@ -79,6 +79,8 @@ class Span:
     attribution: dict[str, Any]
     #: Where it lands on each later variant: anchoring.place() output, by variant index.
     placed: dict[int, dict[str, Any]]
+    #: Its quote on the last variant, where it is still there (notes made on the latest revision).
+    latest: anchoring.Quote | None = None
 
 
 @dataclass
@@ -113,7 +115,13 @@ def _spans(template: synthetic.Template, analyses: list[nlp.Analysis]) -> list[S
                     ops=ops,
                 )
             )
-        spans.append(Span(quote, index, dict(attribution), placed))
+        last = len(template.variants) - 1
+        latest = quote if last == 0 else None
+        if last and placed[last]["state"] != "orphaned":
+            latest = anchoring.quote_for(
+                template.variants[last], placed[last]["start"], placed[last]["end"]
+            )
+        spans.append(Span(quote, index, dict(attribution), placed, latest))
     return spans
 
 
@@ -406,17 +414,23 @@ class Command(BaseCommand):
                         Kinds.OTHER,
                     ]
                 )
+                on, quote, placed_on = first, span.quote, revs
+                if len(revs) > 1 and span.latest is not None and rng.random() < 0.15:
+                    # made on the latest revision: nothing to place, and no dispute of
+                    # an attribution that the first revision's analysis numbers
+                    on, quote, placed_on = revs[-1], span.latest, []
+                    kind = Kinds.FACT if kind == Kinds.DISPUTED_ATTRIBUTION else kind
                 disputed = kind == Kinds.DISPUTED_ATTRIBUTION
                 annotation = Annotation(
                     article=article,
-                    revision=first,
+                    revision=on,
                     kind=kind,
                     status=status,
-                    exact=span.quote["exact"],
-                    prefix=span.quote["prefix"],
-                    suffix=span.quote["suffix"],
-                    start=span.quote["start"],
-                    end=span.quote["end"],
+                    exact=quote["exact"],
+                    prefix=quote["prefix"],
+                    suffix=quote["suffix"],
+                    start=quote["start"],
+                    end=quote["end"],
                     attribution_index=span.attribution_index if disputed else None,
                     attribution=span.attribution if disputed else {},
                     proposed_speaker_text=rng.choice(prepared.template.speakers)
@@ -425,11 +439,11 @@ class Command(BaseCommand):
                     author=author,
                     assignee=rng.choice(self.desk) if rng.random() < 0.5 else None,
                     status_changed_by=rng.choice(self.desk) if settled else None,
-                    status_changed_at=first.captured_at + timedelta(days=1) if settled else None,
+                    status_changed_at=on.captured_at + timedelta(days=1) if settled else None,
                     status_reason="Checked against the recording." if settled else "",
                 )
                 annotations.append(annotation)
-                where.append((annotation, span, revs))
+                where.append((annotation, span, placed_on))
             state = self._correction_state()
             if state is not None:
                 correction = self._correction(article, revs, prepared, state)
