@@ -869,10 +869,11 @@ def annotation_queue(
 ) -> QuerySet[Annotation]:
     """The newsroom's annotations, newest first, filtered; placement is as of the
     article's latest revision (``Annotation.latest_state``, indexed)."""
+    # People come in their own small queries: joining them too made planning this
+    # query (7 relations) cost 10 times its execution at 100,000 articles.
     rows = (
-        Annotation.objects.select_related(
-            "author", "assignee", "article__source", "revision", "proposed_person"
-        )
+        Annotation.objects.select_related("article__source", "revision")
+        .prefetch_related("author", "assignee", "proposed_person")
         .defer("article__search_document", "revision__body", "revision__standfirst")
         .order_by("-created_at", "-id")
     )
@@ -1058,7 +1059,13 @@ def correction_queue() -> QuerySet[Correction]:
         Correction.objects.filter(state=Correction.State.SUBMITTED)
         .select_related("article__source", "base_revision__article", "proposer")
         .prefetch_related(
-            Prefetch("annotations", queryset=annotations_queryset().order_by("id")),
+            # What the queue shows of them: the passage, the status, the thread.
+            Prefetch(
+                "annotations",
+                queryset=Annotation.objects.order_by("id").prefetch_related(
+                    Prefetch("comments", queryset=Comment.objects.select_related("author"))
+                ),
+            ),
         )
         .order_by("submitted_at", "id")
     )
