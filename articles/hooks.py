@@ -5,10 +5,16 @@ called as ``hook(revision_id=...)`` after the transaction that recorded a new
 revision commits (never for an unchanged capture). A failing hook is logged and
 never undoes the recording. The review app lists its alerts here; with the task
 queue, a hook enqueues a task instead of doing the work.
+
+``settings.LATEST_REVISION_HOOKS`` are called at once, inside the transaction
+that points articles at a new latest revision, as ``hook(article_ids=[...])``:
+what other apps derive from the latest revision changes with it or not at all
+(the review app: where each annotation stands on it).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import partial
 
 from django.conf import settings
@@ -20,3 +26,8 @@ def revision_recorded(*, revision_id: int) -> None:
     for path in getattr(settings, "REVISION_RECORDED_HOOKS", ()):
         hook = import_string(path)
         transaction.on_commit(partial(hook, revision_id=revision_id), robust=True)
+
+
+def latest_revision_set(*, article_ids: Sequence[int]) -> None:
+    for path in getattr(settings, "LATEST_REVISION_HOOKS", ()):
+        import_string(path)(article_ids=article_ids)

@@ -203,6 +203,7 @@ def article_latest_set(*, article: Article, revision: Revision) -> None:
     article.minor_revision_count = article.revisions.filter(minor=True).count()
     article.save(update_fields=["latest_revision", "revision_count", "minor_revision_count"])
     search_documents_refresh(article_ids=[article.pk])
+    hooks.latest_revision_set(article_ids=[article.pk])
 
 
 def analysis_store(*, revision: Revision, analysis: nlp.Analysis, new: bool = False) -> Analysis:

@@ -9,7 +9,7 @@ one, a phrase), the annotation queue (all, open, needing re-check), the
 copy-desk queue and the public corrections log; as the baseline, in the same
 run, the login page. Each URL gets a few warm-up requests (the first fills the
 cache of rendered diffs) and then ``--requests`` timed ones; prints p50 and p95
-and p95 as a ratio of the login page's. ``--check`` exits 1 if a page's p95
+and p95 as a ratio of the login page's, and the load average before and after. ``--check`` exits 1 if a page's p95
 reaches 100 ms.
 
 Usage: DATABASE_URL=postgres://.../newsdesk_archive .venv/bin/python bench/bench_archive.py
@@ -43,6 +43,11 @@ SETTINGS_ENV = {
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def _load() -> str:
+    """The 1, 5 and 15 minute load averages (the machine is shared: say how busy it was)."""
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
 def main() -> None:
@@ -96,10 +101,13 @@ def main() -> None:
         "annotations": ("/annotations/", client),
         "annotations, open": ("/annotations/?status=open", client),
         "annotations, re-check": ("/annotations/?placement=attention", client),
+        "annotations, changed": ("/annotations/?placement=changed", client),
+        "annotations, orphaned": ("/annotations/?placement=orphaned", client),
         "copy-desk queue": ("/review/corrections/", client),
         "corrections log": ("/corrections/", Client()),
     }
     results: dict[str, list[float]] = {}
+    load_before = _load()
     for name, (url, c) in pages.items():
         for _ in range(3):
             assert c.get(url).status_code == 200, url
@@ -113,7 +121,7 @@ def main() -> None:
     base = percentile(results["login page (baseline)"], 0.95)
     print(
         f"archive: {Article.objects.count():,} articles, {Revision.objects.count():,} revisions; "
-        f"{args.requests} requests per page"
+        f"{args.requests} requests per page; load average {load_before} before, {_load()} after"
     )
     print(f"{'page':<26} {'p50 ms':>8} {'p95 ms':>8} {'p95 x login':>12}")
     for name, samples in results.items():

@@ -299,6 +299,9 @@ LOGGING = {
 # Called (by dotted path, with revision_id=) after a new revision is committed:
 # the record tells review without importing it (articles/hooks.py).
 REVISION_RECORDED_HOOKS = ["review.services.revision_alerts_send"]
+# Called (with article_ids=) inside the transaction that changes articles' latest
+# revision: what review derives from it stays exact (articles/hooks.py).
+LATEST_REVISION_HOOKS = ["review.services.annotation_latest_states_refresh"]
 
 # Capture: the push API and the watcher (docs/INTERFACE.md, "Capture").
 # Captures a client may push per API key: "N/sec|min|hour|day".

@@ -22,6 +22,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 
+from articles.changes import FIELDS, is_minor_change
 from articles.models import (
     Activity,
     Analysis,
@@ -45,6 +46,7 @@ from review.models import (
     Placement,
     StatusChange,
 )
+from review.services import annotation_latest_states_refresh
 
 SCHEMA = "newsdesk.archive/1"
 
@@ -203,6 +205,7 @@ class _Exporter:
             "captured_at": _time(revision.captured_at),
             "content_hash": revision.content_hash,
             "origin": revision.origin,
+            "minor": revision.minor,
             "author": self.user(revision.author),
             "source_filename": revision.source_filename,
             "note": revision.note,
@@ -484,6 +487,7 @@ class _Restorer:
         annotations: dict[int, Annotation] = {}
         for note in row["annotations"]:
             annotations[note["number"]] = self.restore_annotation(article, note, revision, where)
+        annotation_latest_states_refresh(article_ids=[article.pk])
         for decision in row["flag_decisions"]:
             self.save(
                 FlagDecision(
@@ -523,6 +527,20 @@ class _Restorer:
             )
         return article
 
+    def minor(self, article: Article, rev: Doc) -> bool:
+        """Whether a revision of an archive written before ``minor`` was carried is
+        minor: as recording decides it, against the revision before it (restored
+        already: revisions come in number order); a first revision or a correction
+        never is."""
+        if rev["origin"] == Revision.Origin.CORRECTION:
+            return False
+        before = article.revisions.filter(number__lt=rev["number"]).order_by("-number").first()
+        if before is None:
+            return False
+        return is_minor_change(
+            {name: getattr(before, name) for name in FIELDS}, {name: rev[name] for name in FIELDS}
+        )
+
     def restore_revision(self, article: Article, rev: Doc, where: str) -> Revision:
         revision = Revision(
             article=article,
@@ -536,6 +554,7 @@ class _Restorer:
             captured_at=_parse_time(rev["captured_at"]),
             content_hash=rev["content_hash"],
             origin=rev["origin"],
+            minor=rev["minor"] if "minor" in rev else self.minor(article, rev),
             author=self.user(rev["author"]),
             source_filename=rev["source_filename"],
             note=rev["note"],

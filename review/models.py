@@ -46,6 +46,12 @@ class Annotation(NulFreeText, models.Model):
         RESOLVED = "resolved", "Resolved"
         REJECTED = "rejected", "Rejected"
 
+    class LatestState(models.TextChoices):
+        ORIGINAL = "original", "On the latest revision"
+        CARRIED = "carried", "Carried"
+        CHANGED = "changed", "Changed: re-check"
+        ORPHANED = "orphaned", "Orphaned"
+
     article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="annotations")
     revision = models.ForeignKey(Revision, on_delete=models.PROTECT, related_name="annotations")
     kind = models.CharField(max_length=30, choices=Kind.choices)
@@ -85,11 +91,35 @@ class Annotation(NulFreeText, models.Model):
     status_changed_at = models.DateTimeField(null=True, blank=True)
     status_reason = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    #: Where it stands on its article's latest revision: "original" (made on it), a
+    #: placement's state there, or "" (not placed there). Derived, kept by
+    #: ``services.annotation_latest_states_refresh`` in the transaction that changes
+    #: the latest revision or places annotations on it; the queue filters on it.
+    latest_state = models.CharField(
+        max_length=20, choices=LatestState.choices, blank=True, default="", editable=False
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
         permissions = [("moderate_annotation", "Can resolve or reject any annotation")]
-        indexes = [models.Index(fields=["article", "status"], name="annotation_article_status")]
+        indexes = [
+            models.Index(fields=["article", "status"], name="annotation_article_status"),
+            # The queue filtered by placement: an index scan, newest first, with LIMIT.
+            models.Index(
+                fields=["latest_state", "-created_at", "-id"], name="annotation_latest_state"
+            ),
+            models.Index(
+                fields=["-created_at", "-id"],
+                condition=Q(latest_state__in=["changed", "orphaned"]),
+                name="annotation_needs_recheck",
+            ),
+            # Open notes not yet placed on their article's latest revision (few or none).
+            models.Index(
+                fields=["article"],
+                condition=Q(status="open", latest_state=""),
+                name="annotation_unplaced_open",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(end__gt=F("start")), name="annotation_range_not_empty"

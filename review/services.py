@@ -17,6 +17,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Case, OuterRef, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
@@ -305,6 +307,7 @@ def annotation_create(
         )
     for later in revision.article.revisions.filter(number__gt=revision.number):
         _place(annotation, later)
+    annotation_latest_states_refresh(article_ids=[revision.article_id])
     return annotation
 
 
@@ -693,6 +696,32 @@ def _place(annotation: Annotation, revision: Revision, ops_cache: dict | None = 
     return row
 
 
+def annotation_latest_states_refresh(*, article_ids: Sequence[int]) -> None:
+    """Recompute where each annotation of these articles stands on its article's
+    latest revision (``Annotation.latest_state``), in one UPDATE: "original" when
+    made on it, else its placement's state there, else "" (not placed there yet).
+
+    Called inside every transaction that changes an article's latest revision (a
+    hook of ``article_latest_set``), places annotations or makes one."""
+    if not article_ids:
+        return
+    latest = Article.objects.filter(pk=OuterRef("article_id")).values("latest_revision")[:1]
+    placed = Placement.objects.filter(
+        annotation=OuterRef("pk"),
+        revision_id=Subquery(
+            Article.objects.filter(pk=OuterRef(OuterRef("article_id"))).values("latest_revision")[
+                :1
+            ]
+        ),
+    ).values("state")[:1]
+    Annotation.objects.filter(article_id__in=list(article_ids)).update(
+        latest_state=Case(
+            When(revision_id=Subquery(latest), then=Value(Annotation.LatestState.ORIGINAL)),
+            default=Coalesce(Subquery(placed), Value("")),
+        )
+    )
+
+
 @transaction.atomic
 def placements_ensure(*, revision: Revision) -> int:
     """Place every open annotation of an older revision on this one, once. Returns how many."""
@@ -710,6 +739,8 @@ def placements_ensure(*, revision: Revision) -> int:
     for annotation in pending:
         _place(annotation, revision, cache)
         count += 1
+    if count:
+        annotation_latest_states_refresh(article_ids=[revision.article_id])
     return count
 
 

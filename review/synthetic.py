@@ -126,7 +126,8 @@ def _revise(
     topic: str,
     place: str,
 ) -> tuple[list[str], str]:
-    """The next revision's paragraphs: edit + move + addition, attribution change, update."""
+    """The next revision's paragraphs: edit + move + addition, attribution change (and,
+    in some stories, a quoted paragraph cut), update."""
     out = list(paragraphs)
     kind = ("edit", "attribution", "update")[(number - 2) % 3]
     if kind == "edit":
@@ -144,7 +145,12 @@ def _revise(
             if said:
                 other = next(n for n in names if n != said[0])
                 out[i] = paragraph.replace(said[0], other, 1)
-                return out, f"attribution: {said[0]} -> {other}"
+                change = f"attribution: {said[0]} -> {other}"
+                quoted = [j for j, p in enumerate(out) if j != i and any(n in p for n in names)]
+                if quoted and rng.random() < 0.5:  # and a quote cut: its notes are orphaned
+                    del out[rng.choice(quoted)]
+                    change += ", a paragraph cut"
+                return out, change
         return [*out, _background(rng, topic, place)], "addition"
     out.append(f"Update: {_background(rng, topic, place)}")
     return out, "update"

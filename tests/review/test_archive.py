@@ -12,12 +12,14 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test import Client
 
+from articles.ingest import read_capture
 from articles.models import Activity, Article, Person, Revision
 from articles.selectors import article_list
-from articles.services import RecordResult, article_slug_retire
+from articles.services import RecordResult, article_slug_retire, revision_record
 from review import services
 from review.archive import ArchiveError, archive_export, archive_restore
 from review.models import Annotation, Comment, CommentVersion, Correction, Placement
+from tests.conftest import corrected_seed_text
 from tests.review.test_annotations import dispute, macron_index
 
 pytestmark = pytest.mark.django_db
@@ -221,3 +223,38 @@ def test_the_admin_exports_several_articles_as_one_download(
     document = json.loads(response.content)
     assert [a["slug"] for a in document["articles"]] == sorted([worked.slug, "another-story"])
     assert document == archive_export(articles=[worked, other])
+
+
+@pytest.fixture
+def with_a_minor_revision(recorded_seed: RecordResult, seed_text: str) -> Article:
+    """The seed, then the same story with straight quotes (minor), then corrected."""
+    assert "“" in seed_text
+    straight = seed_text.replace("“", '"').replace("”", '"')
+    for text, name in ((straight, "straight.txt"), (corrected_seed_text(straight), "fixed.txt")):
+        revision_record(draft=read_capture(text.encode(), filename=name), filename=name)
+    article = recorded_seed.article
+    assert list(article.revisions.values_list("minor", flat=True)) == [False, True, False]
+    return article
+
+
+def test_a_minor_revision_stays_minor_through_the_archive(with_a_minor_revision: Article) -> None:
+    document = archive_export(articles=[with_a_minor_revision])
+    assert [r["minor"] for r in document["articles"][0]["revisions"]] == [False, True, False]
+    empty_the_database()
+    [restored] = archive_restore(document=json.loads(json.dumps(document)))
+    assert list(restored.revisions.values_list("minor", flat=True)) == [False, True, False]
+    assert archive_export(articles=[restored]) == document
+
+
+def test_an_archive_written_before_minor_was_carried_decides_it_as_recording_does(
+    with_a_minor_revision: Article,
+) -> None:
+    """Older archives have no "minor": each revision is compared with the one before."""
+    document = archive_export(articles=[with_a_minor_revision])
+    for revision in document["articles"][0]["revisions"]:
+        del revision["minor"]
+    empty_the_database()
+    [restored] = archive_restore(document=document)
+    assert list(restored.revisions.values_list("minor", flat=True)) == [False, True, False]
+    restored.refresh_from_db()
+    assert (restored.revision_count, restored.minor_revision_count) == (3, 1)
