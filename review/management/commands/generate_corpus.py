@@ -37,7 +37,7 @@ from articles.models import (
 )
 from articles.roles import COPY_DESK, EDITORS
 from articles.services import search_documents_refresh
-from review import anchoring, diffing, synthetic
+from review import anchoring, diffing, pagecache, synthetic
 from review.models import (
     Annotation,
     Comment,
@@ -173,6 +173,7 @@ class Command(BaseCommand):
         if connection.vendor == "postgresql":  # fresh statistics for the planner after a bulk load
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
+        pagecache.record_retire()  # rows written in bulk send no signals
         seconds = (timezone.now() - started).total_seconds()
         self.stdout.write(self.style.SUCCESS(f"Wrote {count} articles in {seconds:.0f} s."))
 
