@@ -198,9 +198,15 @@ def search_documents_refresh(*, article_ids: Sequence[int]) -> None:
 def article_latest_set(*, article: Article, revision: Revision) -> None:
     """Point the article at its newest revision and count it, minor or not (inside
     the recording transaction)."""
+    if revision.number == 1:
+        minor = 0  # a first revision is never minor
+    elif revision.number == article.revision_count + 1:  # the next one: count on
+        minor = article.minor_revision_count + (1 if revision.minor else 0)
+    else:
+        minor = article.revisions.filter(minor=True).count()
     article.latest_revision = revision
     article.revision_count = revision.number
-    article.minor_revision_count = article.revisions.filter(minor=True).count()
+    article.minor_revision_count = minor
     article.save(update_fields=["latest_revision", "revision_count", "minor_revision_count"])
     search_documents_refresh(article_ids=[article.pk])
     hooks.latest_revision_set(article_ids=[article.pk])

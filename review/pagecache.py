@@ -173,7 +173,22 @@ GLOBAL_ROWS = (Source, Person, PersonAlias, Group, Permission)
 
 
 def _article_row_written(sender: type[Model], instance: Model, **kwargs: Any) -> None:
-    _articles([_article_id(instance)])
+    article = _loaded_article(instance)
+    if article is not None:  # no query: the writer had the article in hand
+        versions.retire([versions.record_key(), versions.article_key(article.slug)])
+    else:
+        _articles([_article_id(instance)])
+
+
+def _loaded_article(instance: Model) -> Article | None:
+    """The row's article when the writer already loaded it (a revision, an analysis of
+    one, an activity entry of the recording service), else None."""
+    cached = instance._state.fields_cache
+    if isinstance(instance, Analysis):
+        revision = cached.get("revision")
+        cached = revision._state.fields_cache if revision is not None else {}
+    article = cached.get("article")
+    return article if isinstance(article, Article) and article.slug else None
 
 
 def _article_written(sender: type[Model], instance: Article, **kwargs: Any) -> None:

@@ -705,6 +705,8 @@ def annotation_latest_states_refresh(*, article_ids: Sequence[int]) -> None:
     hook of ``article_latest_set``), places annotations or makes one."""
     if not article_ids:
         return
+    if not Annotation.objects.filter(article_id__in=list(article_ids)).exists():
+        return  # most recordings (a new article, say): skip planning the UPDATE below
     latest = Article.objects.filter(pk=OuterRef("article_id")).values("latest_revision")[:1]
     placed = Placement.objects.filter(
         annotation=OuterRef("pk"),
