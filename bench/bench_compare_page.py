@@ -5,7 +5,8 @@ in DATABASE_URL when --use-env-db is given), records the seed and a corrected
 revision (analyses stored at record time, as in production), then times
 requests through Django's test client: the compare page (side by side and
 inline), the reading desk, and as a baseline in the same run the login page
-(the framework's floor: middleware, session, template).
+(the framework's floor: middleware, session, template). Every request renders:
+the whole-page cache (PAGE_CACHE) is off unless ``--page-cache``.
 
 Usage: .venv/bin/python bench/bench_compare_page.py [--requests 200]
 """
@@ -33,7 +34,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--use-env-db", action="store_true")
+    parser.add_argument(
+        "--page-cache", action="store_true", help="Keep the whole-page cache on (repeat views)."
+    )
     args = parser.parse_args()
+    os.environ["PAGE_CACHE"] = "1" if args.page_cache else "0"
 
     tmp = tempfile.TemporaryDirectory()
     if not args.use_env_db:
