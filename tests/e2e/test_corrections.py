@@ -44,7 +44,8 @@ def test_dispute_draft_return_resubmit_sign_off_and_publish(
     correction_url = page.url
 
     # 2. The copy desk returns it once, with a comment.
-    desk = browser.new_context(base_url=live_server.url).new_page()
+    desk_context = browser.new_context(base_url=live_server.url)
+    desk = desk_context.new_page()
     log_in(desk, copydesk)
     desk.get_by_role("link", name="Corrections", exact=True).click()
     item = desk.locator(".queue-item").first
@@ -66,11 +67,14 @@ def test_dispute_draft_return_resubmit_sign_off_and_publish(
     expect(desk.locator(".messages")).to_contain_text("published as revision 2")
 
     # 5. The public log shows the note; revision 2 reads "Zelensky asked"; compare says so.
-    public = browser.new_context(base_url=live_server.url).new_page()
+    desk_context.close()
+    public_context = browser.new_context(base_url=live_server.url)
+    public = public_context.new_page()
     public.goto("/corrections/")
     expect(public.locator("main")).to_contain_text(
         "misattributed a request for two Patriot batteries"
     )
+    public_context.close()
     page.goto(f"/articles/{slug}/")
     expect(page.locator(".kicker")).to_contain_text("revision 2 of 2")
     expect(page.locator(".body")).to_contain_text("In particular, Zelensky asked for two Patriot")
