@@ -23,6 +23,7 @@ from pydantic import Field
 
 from articles.api import Part, Span, TextSpan
 from articles.models import Article, Person, Revision
+from articles.selectors import latest_analyses_for
 from newsdesk.api import READ_REFUSALS, REFUSALS, ObjectId, api, error_response, require_perm
 from review import selectors, services
 from review.forms import CompareForm, QueueFilterForm
@@ -83,7 +84,7 @@ class DiffOut(Schema):
 
 @router.get(
     "/articles/{slug}/diff",
-    response={200: DiffOut, **READ_REFUSALS},
+    response={200: DiffOut, **REFUSALS},
     url_name="article-diff",
     by_alias=True,
     exclude_unset=True,  # split/merged/typographic/rewritten only where the diff has them
@@ -110,6 +111,15 @@ def article_diff(
     by_number = {r.number: r for r in revisions}
     old = by_number[form.cleaned_data["from_"]]
     new = by_number[form.cleaned_data["to"]]
+    analysed = latest_analyses_for([old, new])
+    for revision in (old, new):
+        if revision.pk not in analysed:  # an empty diff would read as "nothing changed"
+            return error_response(
+                request,
+                409,
+                f"Revision {revision.number} is not analysed yet: its diff is not available "
+                "until it is (manage.py reanalyse --missing analyses it).",
+            )
     result = selectors.diff_for(old, new)
     return {"article": article.slug, "from": old.number, "to": new.number, **result}
 

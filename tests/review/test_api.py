@@ -129,3 +129,15 @@ def test_diff_api_serves_a_rewritten_passage_as_one_op(
     assert op["rewritten"] is True
     assert (op["old"], op["merged"], op["new"], op["split"]) == (1, [1, 2], 1, [1, 2, 3])
     assert not [other for other in ops if "rewritten" in other and other is not op]
+
+
+def test_diff_api_of_a_revision_not_yet_analysed_is_409_not_an_empty_diff(
+    editor_client: Client, recorded_correction
+) -> None:
+    from articles.models import Analysis
+
+    Analysis.objects.filter(revision=recorded_correction.revision).delete()  # still queued
+    response = editor_client.get(diff_url(recorded_correction.article.slug, "?from=1&to=2"))
+    assert response.status_code == 409
+    assert response.json()["error"].startswith("Revision 2 is not analysed yet")
+    assert_matches_openapi(editor_client, DIFF_PATH, 409, response.json())
