@@ -114,3 +114,17 @@ def test_yes_records_a_look_alike_as_the_next_revision(
     call_command("import_articles", str(_look_alike(tmp_path, seed_text)), "--no-progress", "--yes")
     assert "0 new article, 1 new revision, 0 unchanged, 0 refused" in capsys.readouterr().out
     assert list(Article.objects.get().revisions.values_list("number", flat=True)) == [1, 2]
+
+
+@pytest.mark.django_db
+def test_a_folders_other_files_are_named_as_skipped(tmp_path: Path, seed_text: str, capsys) -> None:
+    folder = tmp_path / "desk"
+    folder.mkdir()
+    (folder / "seed.txt").write_text(seed_text, encoding="utf-8")
+    (folder / "statement.pdf").write_bytes(b"%PDF-1.7\n")
+    (folder / ".DS_Store").write_bytes(b"\0")
+    call_command("import_articles", str(folder), "--no-progress")
+    err = capsys.readouterr().err
+    assert "Skipped 1 file(s)" in err and "statement.pdf" in err
+    assert ".DS_Store" not in err
+    assert Revision.objects.count() == 1

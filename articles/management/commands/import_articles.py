@@ -76,7 +76,13 @@ class Command(BaseCommand):
             raise CommandError("Give files or folders to import (or --resume).")
         stale_after = options["stale_after"]
         self.stale_after = settings.IMPORT_STALE_SECONDS if stale_after is None else stale_after
-        files = _expand(options["paths"])
+        files, skipped = _expand(options["paths"])
+        if skipped:
+            shown = ", ".join(str(p) for p in skipped[:5]) + (" …" if len(skipped) > 5 else "")
+            self.stderr.write(
+                f"Skipped {len(skipped)} file(s) in the folder(s) that are not page captures "
+                f"or saved HTML (.txt, .html, .htm): {shown}"
+            )
         refused: dict[int, str] = {}
         captures: dict[int, services.CaptureIn] = {}
         for index, path in enumerate(files):
@@ -246,14 +252,21 @@ def _earlier_items(captures: dict[int, services.CaptureIn]) -> dict[int, ImportI
     }
 
 
-def _expand(paths: list[str]) -> list[Path]:
+CAPTURE_SUFFIXES = {".txt", ".html", ".htm"}
+
+
+def _expand(paths: list[str]) -> tuple[list[Path], list[Path]]:
+    """The files to import (a folder's captures, recursively; a file named as it is)
+    and a folder's other files, skipped (hidden ones left out of both)."""
     out: list[Path] = []
+    skipped: list[Path] = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            out.extend(
-                sorted(p for p in path.rglob("*") if p.suffix.lower() in {".txt", ".html", ".htm"})
-            )
+            for found in sorted(path.rglob("*")):
+                if not found.is_file() or found.name.startswith("."):
+                    continue
+                (out if found.suffix.lower() in CAPTURE_SUFFIXES else skipped).append(found)
         else:
             out.append(path)
-    return out
+    return out, skipped
