@@ -73,6 +73,7 @@ def page_key(request: HttpRequest, slug: str | None) -> str:
     stamps = versions.stamps([versions.global_key(), versions.user_key(request.user.pk), scope])
     parts = (
         RELEASE,
+        settings.TIME_ZONE,  # pages show times in the newsroom's zone
         request.get_full_path(),
         request.headers.get("HX-Request", ""),
         request.headers.get("HX-Target", ""),
