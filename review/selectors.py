@@ -1162,14 +1162,21 @@ def correction_diffs(corrections: Sequence[Correction]) -> list[dict[str, object
     return [found[keys[c.pk]] for c in corrections]
 
 
-def article_activity(article: Article) -> QuerySet:
+def article_activity(article: Article, *, show_minor: bool = True) -> QuerySet:
+    """The article's log, newest first; without the entries of its minor revisions
+    (typography, furniture, a timestamp) unless ``show_minor``."""
     from articles.models import Activity
 
-    return (
-        Activity.objects.filter(article=article)
-        .select_related("actor", "revision")
-        .order_by("-at", "-id")
-    )
+    rows = Activity.objects.filter(article=article)
+    if not show_minor:
+        rows = rows.filter(Q(revision__isnull=True) | Q(revision__minor=False))
+    return rows.select_related("actor", "revision").order_by("-at", "-id")
+
+
+def minor_activity_count(article: Article) -> int:
+    from articles.models import Activity
+
+    return Activity.objects.filter(article=article, revision__minor=True).count()
 
 
 def annotation_views(

@@ -834,7 +834,16 @@ def correction_queue(request: HttpRequest) -> HttpResponse:
 def article_history(request: HttpRequest, slug: str) -> HttpResponse:
     """The article's history in plain language: every recorded and editorial action."""
     article = get_object_or_404(Article.objects.select_related("source"), slug=slug)
-    page = Paginator(selectors.article_activity(article), 100).get_page(request.GET.get("page"))
+    show_minor = request.GET.get("minor") == "1"
+    rows = selectors.article_activity(article, show_minor=show_minor)
+    page = Paginator(rows, 100).get_page(request.GET.get("page"))
     latest = selectors.revision_get(article, None)
-    context = {"article": article, "page": page, "latest": latest, "revision": latest}
+    context = {
+        "article": article,
+        "page": page,
+        "latest": latest,
+        "revision": latest,
+        "show_minor": show_minor,
+        "minor_count": selectors.minor_activity_count(article),
+    }
     return render(request, "review/history.html", context)

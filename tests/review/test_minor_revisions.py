@@ -69,3 +69,15 @@ def test_the_desk_does_not_count_minor_revisions_unless_asked(
 
     assert revisions_cell("") == "1"
     assert revisions_cell("?minor=on") == "2"
+
+
+def test_the_history_page_hides_minor_revisions_entries_unless_asked(
+    editor_client: Client, minor: Revision
+) -> None:
+    url = f"/articles/{minor.article.slug}/history/"
+    page = visible_text(editor_client.get(url).content.decode())
+    assert "revision 2" not in page and "revision 1" in page
+    assert "1 entry of minor revisions (typography, furniture or a timestamp) hidden" in page
+    shown = visible_text(editor_client.get(f"{url}?minor=1").content.decode())
+    assert "revision 2" in shown
+    assert "Hide minor revisions" in shown
