@@ -7,13 +7,14 @@ from typing import Any
 from django.conf import settings
 from django.core.checks import Tags, Warning, register
 
+from newsdesk import versions
+
 
 @register(Tags.caches, deploy=True)
 def page_cache_shared(app_configs: Any = None, **kwargs: Any) -> list[Warning]:
     """Whole pages are cached until a write retires their stamps; the stamps live in
     the cache, so processes that do not share it would serve each other stale pages."""
-    backend = settings.CACHES["default"]["BACKEND"]
-    if settings.PAGE_CACHE and backend.endswith("LocMemCache"):
+    if settings.PAGE_CACHE and versions.shared_cache_is_local_memory():
         return [
             Warning(
                 "PAGE_CACHE is on with the local-memory cache: each process keeps its own "

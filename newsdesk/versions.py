@@ -79,11 +79,14 @@ def retire(keys: Iterable[str]) -> None:
 # first, and only the stamps need the shared cache's round trip.
 
 
+def shared_cache_is_local_memory() -> bool:
+    """Whether the "shared" cache is in fact each process's own (the default)."""
+    return settings.CACHES["default"]["BACKEND"].endswith("LocMemCache")
+
+
 def _local() -> BaseCache | None:
     """The process's own cache, unless the shared one is local memory already."""
-    if settings.CACHES["default"]["BACKEND"].endswith("LocMemCache"):
-        return None
-    return caches["local"]
+    return None if shared_cache_is_local_memory() else caches["local"]
 
 
 def stamped_get(key: str) -> object | None:

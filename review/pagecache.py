@@ -3,11 +3,12 @@ something they show is written.
 
 A page is stored under a key naming the URL (path and query), whether htmx asked
 for it, the reader, their CSRF secret (the page's forms carry a token made from
-it), the code's release and three stamps (``newsdesk.versions``): everything's, the
-reader's and the article's (the record's, for the desk's list of articles). The receivers below retire the stamps on every write
-to a row the pages show, whoever makes it (a service, the admin, a worker), so a
-repeated view costs the session, the user and a few cache reads instead of a dozen
-queries and a render.
+it), the code's release, the newsroom's time zone and three stamps
+(``newsdesk.versions``): everything's, the reader's and the article's (the
+record's, for the desk's list of articles). The receivers below retire the stamps
+on every write to a row the pages show, whoever makes it (a service, the admin, a
+worker), so a repeated view costs the session, the user and a few cache reads
+instead of a dozen queries and a render.
 
 Not cached: a reader with messages waiting (the page shows them once), a request
 without a CSRF cookie, anything but a 200, and anything when ``PAGE_CACHE`` is off.
@@ -124,35 +125,25 @@ def _articles(ids: Iterable[int | None]) -> None:
         versions.retire([versions.record_key(), *(versions.article_key(s) for s in slugs)])
 
 
+#: Rows that name their article through another row: (that row's model, the field
+#: holding its id, the path from it to the article's id).
+_ARTICLE_VIA = {
+    StatusChange: (Annotation, "annotation_id", "article_id"),
+    Comment: (Annotation, "annotation_id", "article_id"),
+    Placement: (Annotation, "annotation_id", "article_id"),
+    CommentVersion: (Comment, "comment_id", "annotation__article_id"),
+    CorrectionEvent: (Correction, "correction_id", "article_id"),
+    Analysis: (Revision, "revision_id", "article_id"),
+}
+
+
 def _article_id(instance: Model) -> int | None:
     """The article a written row belongs to."""
-    if isinstance(instance, Annotation | FlagDecision | Correction | Revision | Activity):
-        return instance.article_id
-    if isinstance(instance, StatusChange | Comment | Placement):
-        return (
-            Annotation.objects.filter(pk=instance.annotation_id)
-            .values_list("article_id", flat=True)
-            .first()
-        )
-    if isinstance(instance, CommentVersion):
-        return (
-            Comment.objects.filter(pk=instance.comment_id)
-            .values_list("annotation__article_id", flat=True)
-            .first()
-        )
-    if isinstance(instance, CorrectionEvent):
-        return (
-            Correction.objects.filter(pk=instance.correction_id)
-            .values_list("article_id", flat=True)
-            .first()
-        )
-    if isinstance(instance, Analysis):
-        return (
-            Revision.objects.filter(pk=instance.revision_id)
-            .values_list("article_id", flat=True)
-            .first()
-        )
-    return None
+    via = _ARTICLE_VIA.get(type(instance))
+    if via is None:
+        return getattr(instance, "article_id", None)
+    model, field, path = via
+    return model.objects.filter(pk=getattr(instance, field)).values_list(path, flat=True).first()
 
 
 ARTICLE_ROWS = (
@@ -224,13 +215,10 @@ def _personal_row_written(
 
 
 def _corrections_annotations_changed(
-    sender: type[Model], instance: Model, pk_set: set[int] | None, **kwargs: Any
+    sender: type[Model], instance: Correction | Annotation, **kwargs: Any
 ) -> None:
     if kwargs.get("action", "").startswith("post_"):
-        if isinstance(instance, Correction):
-            _articles([instance.article_id])
-        else:
-            _articles([getattr(instance, "article_id", None)])
+        _articles([instance.article_id])  # either side of the link names the article
 
 
 def _memberships_changed(sender: type[Model], **kwargs: Any) -> None:

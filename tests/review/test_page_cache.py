@@ -46,6 +46,19 @@ def _queries(client: Client, url: str) -> int:
     return len(captured.captured_queries)
 
 
+def _note_on_patriot(revision, author, comment: str):  # type: ignore[no-untyped-def]
+    """A style note on the word "Patriot", made through the service."""
+    at = revision.body.index("Patriot")
+    return services.annotation_create(
+        revision=revision,
+        author=author,
+        kind="style",
+        start=at,
+        end=at + len("Patriot"),
+        comment=comment,
+    )
+
+
 @pytest.fixture
 def reading_url(recorded_correction) -> str:
     return f"/articles/{recorded_correction.article.slug}/"
@@ -92,14 +105,8 @@ def test_another_editors_annotation_shows_on_the_next_view(
     client = client_for(editor)
     _warm(client, reading_url)
     revision = recorded_correction.revision
-    at = revision.body.index("Patriot")
-    services.annotation_create(
-        revision=revision,
-        author=copydesk,
-        kind="style",
-        start=at,
-        end=at + len("Patriot"),
-        comment="Check the battery count against the ministry's statement.",
+    _note_on_patriot(
+        revision, copydesk, "Check the battery count against the ministry's statement."
     )
     assert "Check the battery count" in _view(client, reading_url)
 
@@ -108,10 +115,7 @@ def test_a_comment_and_a_status_change_show_on_the_next_view(
     recorded_correction, editor, copydesk, reading_url: str
 ) -> None:
     revision = recorded_correction.revision
-    at = revision.body.index("Patriot")
-    note = services.annotation_create(
-        revision=revision, author=editor, kind="style", start=at, end=at + 7, comment="First."
-    )
+    note = _note_on_patriot(revision, editor, "First.")
     client = client_for(editor)
     _warm(client, reading_url)
     services.comment_add(annotation=note, author=copydesk, body="Seen by the copy desk.")
@@ -258,15 +262,7 @@ def test_with_a_shared_redis_cache_a_write_is_seen_through_each_process_copy(
         _warm(client, reading_url)
         assert _queries(client, reading_url) == 1
         revision = recorded_correction.revision
-        at = revision.body.index("Patriot")
-        services.annotation_create(
-            revision=revision,
-            author=copydesk,
-            kind="style",
-            start=at,
-            end=at + 7,
-            comment="Seen through Redis.",
-        )
+        _note_on_patriot(revision, copydesk, "Seen through Redis.")
         assert "Seen through Redis." in _view(client, reading_url)
     finally:
         caches["default"].clear()
