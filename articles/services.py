@@ -195,9 +195,10 @@ def search_documents_refresh(*, article_ids: Sequence[int]) -> None:
         cursor.execute(_SEARCH_DOCUMENT_SQL, {"config": SEARCH_CONFIG, "ids": list(article_ids)})
 
 
-def article_latest_set(*, article: Article, revision: Revision) -> None:
+def article_latest_set(*, article: Article, revision: Revision, created: bool = False) -> None:
     """Point the article at its newest revision and count it, minor or not (inside
-    the recording transaction)."""
+    the recording transaction). ``created``: the article was written in this
+    transaction, so nothing of other apps hangs on it yet and their hooks are spared."""
     if revision.number == 1:
         minor = 0  # a first revision is never minor
     elif revision.number == article.revision_count + 1:  # the next one: count on
@@ -209,7 +210,8 @@ def article_latest_set(*, article: Article, revision: Revision) -> None:
     article.minor_revision_count = minor
     article.save(update_fields=["latest_revision", "revision_count", "minor_revision_count"])
     search_documents_refresh(article_ids=[article.pk])
-    hooks.latest_revision_set(article_ids=[article.pk])
+    if not created:
+        hooks.latest_revision_set(article_ids=[article.pk])
 
 
 def analysis_store(*, revision: Revision, analysis: nlp.Analysis, new: bool = False) -> Analysis:
@@ -344,7 +346,10 @@ def _revision_write(
             first_published=draft.published,
             listed_at=draft.published or timezone.now(),
         )
-        article.full_clean()
+        # The slug was chosen free, and no article has this canonical URL when it
+        # was matched above (under the recording lock): checking them again cost
+        # three queries. Told to make a new article, the URL is still checked.
+        article.full_clean(validate_unique=False, validate_constraints=new_article)
         article.save()
         number = 1
         outcome = RecordOutcome.NEW_ARTICLE
@@ -372,7 +377,9 @@ def _revision_write(
     # tenth of a bulk import's time.
     revision.full_clean(exclude=["article"], validate_constraints=False)
     revision.save()
-    article_latest_set(article=article, revision=revision)
+    article_latest_set(
+        article=article, revision=revision, created=outcome is RecordOutcome.NEW_ARTICLE
+    )
     analysis_store(revision=revision, analysis=analysis, new=True)
     hooks.revision_recorded(revision_id=revision.pk)
     kind = f"{outcome.value}, minor" if minor else outcome.value

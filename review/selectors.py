@@ -1284,6 +1284,14 @@ def followers_of(revision: Revision) -> QuerySet:
     return get_user_model().objects.filter(follows, is_active=True).distinct().order_by("pk")
 
 
+def follows_any(*, article_id: int, source_id: int | None) -> bool:
+    """Whether anyone follows this article or this source (active or not)."""
+    follows = Q(article_id=article_id)
+    if source_id is not None:
+        follows |= Q(source_id=source_id)
+    return Follow.objects.filter(follows).exists()
+
+
 def follows_of(user: object) -> QuerySet[Follow]:
     return Follow.objects.filter(user=user).select_related("article", "source")
 

@@ -133,3 +133,35 @@ def test_a_user_in_no_group_cannot_follow(recorded_seed: RecordResult, reader: U
     with pytest.raises(PermissionDenied):
         follow_set(user=reader, following=True, article=recorded_seed.article)
     assert not Follow.objects.exists()
+
+
+def test_who_follows_what_is_told_apart_by_article_and_by_source(
+    recorded_seed: RecordResult, editor: User
+) -> None:
+    from review.selectors import follows_any
+
+    article = recorded_seed.article
+    afp = article.source
+    assert afp is not None
+    assert not follows_any(article_id=article.pk, source_id=afp.pk)
+    reuters = Source.objects.create(name="Reuters", slug="reuters")
+    follow_set(user=editor, following=True, source=reuters)
+    assert not follows_any(article_id=article.pk, source_id=afp.pk)
+    assert follows_any(article_id=article.pk + 1, source_id=reuters.pk)
+    follow_set(user=editor, following=True, article=article)
+    assert follows_any(article_id=article.pk, source_id=None)
+    assert not follows_any(article_id=article.pk + 1, source_id=None)
+
+
+def test_a_revision_nobody_follows_costs_its_alert_two_narrow_queries(
+    recorded_seed: RecordResult, editor: User, seed_text: str, django_assert_num_queries
+) -> None:  # type: ignore[no-untyped-def]
+    """A bulk import calls the alert hook for every revision: when no one follows the
+    article or its source, it must not load the revision or its followers."""
+    from review.services import revision_alerts_send
+
+    follow_set(user=editor, following=True, source=Source.objects.create(name="EFE", slug="efe"))
+    result = revision_record(draft=corrected(seed_text), filename="corrected.txt")
+    with django_assert_num_queries(2):
+        assert revision_alerts_send(revision_id=result.revision.pk) == []
+    assert not Notification.objects.exists()
