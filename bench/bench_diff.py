@@ -115,6 +115,13 @@ def median_ms(function: Callable[[], object], repeats: int) -> float:
     return statistics.median(times)
 
 
+def align_and_difflib_ms(old: list[str], new: list[str], repeats: int) -> tuple[float, float]:
+    """Median ms of ``align`` and of the difflib baseline on the same pair."""
+    ours = median_ms(lambda: align(old, new), repeats)
+    baseline = median_ms(lambda: difflib.SequenceMatcher(None, old, new).get_opcodes(), repeats)
+    return ours, baseline
+
+
 def pair(words: int) -> tuple[list[str], list[str]]:
     rng = random.Random(f"{SEED}-{words}")
     old = article(words, rng)
@@ -143,10 +150,7 @@ def main() -> int:
     for words in (1_000, 5_000, 10_000, 50_000):
         old, new = pair(words)
         repeats = args.repeats if words <= 10_000 else max(5, args.repeats // 3)
-        ours = median_ms(lambda old=old, new=new: align(old, new), repeats)
-        baseline = median_ms(
-            lambda old=old, new=new: difflib.SequenceMatcher(None, old, new).get_opcodes(), repeats
-        )
+        ours, baseline = align_and_difflib_ms(old, new, repeats)
         print(
             f"| {words:,} | {len(old):,}/{len(new):,} | {ours:.1f} | {baseline:.1f} | "
             f"{ours / baseline:.1f}x | {ours * 1000 / len(old):.0f} |"
@@ -154,8 +158,7 @@ def main() -> int:
 
     rng = random.Random(SEED)
     old, new = article(50_000, rng), article(50_000, rng)
-    rewritten = median_ms(lambda: align(old, new), 3)
-    baseline = median_ms(lambda: difflib.SequenceMatcher(None, old, new).get_opcodes(), 3)
+    rewritten, baseline = align_and_difflib_ms(old, new, 3)
     print(
         f"\nworst case, 50,000 words rewritten (no sentence in common, {len(old):,}/{len(new):,}): "
         f"align {rewritten:.0f} ms, difflib {baseline:.0f} ms"
@@ -164,11 +167,7 @@ def main() -> int:
         rng = random.Random(f"{SEED}-edited-{words}")
         old = article(words, rng)
         new = edited_everywhere(old, rng)
-        repeats = args.repeats if words <= 10_000 else 3
-        ours = median_ms(lambda old=old, new=new: align(old, new), repeats)
-        baseline = median_ms(
-            lambda old=old, new=new: difflib.SequenceMatcher(None, old, new).get_opcodes(), repeats
-        )
+        ours, baseline = align_and_difflib_ms(old, new, args.repeats if words <= 10_000 else 3)
         print(
             f"every sentence edited, {words:,} words (no sentence unchanged, {len(old):,} "
             f"sentences): align {ours:.0f} ms, difflib {baseline:.0f} ms, ops "

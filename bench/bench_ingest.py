@@ -171,13 +171,19 @@ def warm_up(workers: list[subprocess.Popen[bytes]], directory: Path) -> None:
     raise SystemExit("the workers did not all take a task during the warm-up")
 
 
-def raw_pipe(bodies: list[str], batch_size: int, *, warm_up: bool = True) -> float:
+def warm_pipe(bodies: list[str], batch_size: int) -> None:
+    """Load the model in this process and parse a few bodies, outside any clock."""
+    from articles.analysis.pipeline import get_nlp
+
+    for _ in get_nlp().pipe(bodies[:32], batch_size=batch_size):
+        pass
+
+
+def raw_pipe(bodies: list[str], batch_size: int) -> float:
+    """Seconds of raw ``nlp.pipe`` over ``bodies`` (call ``warm_pipe`` first)."""
     from articles.analysis.pipeline import get_nlp
 
     nlp = get_nlp()
-    if warm_up:
-        for _ in nlp.pipe(bodies[:32], batch_size=batch_size):
-            pass
     start = time.perf_counter()
     for _ in nlp.pipe(bodies, batch_size=batch_size):
         pass
@@ -191,9 +197,9 @@ def cpu_in_process(paths: list[Path], bodies: list[str], words: int, args) -> No
     server's own CPU is not counted."""
     from articles import services
 
-    raw_pipe(bodies[:32], args.batch_size)  # warm, outside the clock
+    warm_pipe(bodies, args.batch_size)
     raw_cpu = time.process_time()
-    raw_wall = raw_pipe(bodies, args.batch_size, warm_up=False)
+    raw_wall = raw_pipe(bodies, args.batch_size)
     raw_cpu = time.process_time() - raw_cpu
     fresh_run_database()
     batch = services.import_batch_create(captures=captures_in(paths), label="bench")
@@ -255,7 +261,7 @@ def ingest_run(
     size = args.round or len(paths)
     size = max(args.revisions, size - size % args.revisions)  # a round holds whole articles
     rounds = [range(start, min(start + size, len(paths))) for start in range(0, len(paths), size)]
-    raw_pipe(bodies[:32], args.batch_size)  # the model loaded and warm in this process
+    warm_pipe(bodies, args.batch_size)
     fresh_run_database()
     workers = start_workers(count)
     run = Run()
@@ -264,7 +270,7 @@ def ingest_run(
         warm = Revision.objects.count()
         rounds_started = timezone.now()
         for indexes in rounds:
-            raw = raw_pipe([bodies[i] for i in indexes], args.batch_size, warm_up=False)
+            raw = raw_pipe([bodies[i] for i in indexes], args.batch_size)
             start = time.perf_counter()
             wait_done(ingest([paths[i] for i in indexes], size=args.task_size), workers)
             seconds = time.perf_counter() - start

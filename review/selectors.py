@@ -1275,21 +1275,29 @@ def revision_alert(revision: Revision) -> RevisionAlert:
     )
 
 
+def _follows_reaching(*, article_id: int, source_id: int | None) -> QuerySet[Follow]:
+    """The follows of this article, and of this source when it has one."""
+    follows = Q(article_id=article_id)
+    if source_id is not None:
+        follows |= Q(source_id=source_id)
+    return Follow.objects.filter(follows)
+
+
 def followers_of(revision: Revision) -> QuerySet:
     """The users who follow the revision's article or its source."""
-    article = revision.article
-    follows = Q(follows__article=article)
-    if article.source_id is not None:
-        follows |= Q(follows__source_id=article.source_id)
-    return get_user_model().objects.filter(follows, is_active=True).distinct().order_by("pk")
+    follows = _follows_reaching(
+        article_id=revision.article_id, source_id=revision.article.source_id
+    )
+    return (
+        get_user_model()
+        .objects.filter(pk__in=follows.values("user_id"), is_active=True)
+        .order_by("pk")
+    )
 
 
 def follows_any(*, article_id: int, source_id: int | None) -> bool:
     """Whether anyone follows this article or this source (active or not)."""
-    follows = Q(article_id=article_id)
-    if source_id is not None:
-        follows |= Q(source_id=source_id)
-    return Follow.objects.filter(follows).exists()
+    return _follows_reaching(article_id=article_id, source_id=source_id).exists()
 
 
 def follows_of(user: object) -> QuerySet[Follow]:
