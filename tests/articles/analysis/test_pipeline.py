@@ -354,3 +354,27 @@ def test_name_before_news_agency_or_in_apposition_to_an_agency_is_an_organisatio
     assert label_of("Officials spoke to the Tasnim news agency on Sunday.", "Tasnim") == "ORG"
     text = "The country's statistics agency, Geostat, said output fell."
     assert label_of(text, "Geostat") == "ORG"
+
+
+def test_loading_the_pipeline_tells_glibc_to_keep_freed_memory(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Parsing in a worker that records between batches no longer faults the parse's
+    memory back in: the allocator options are set when spaCy is loaded, on glibc."""
+    import ctypes.util
+    import platform
+
+    nlp.get_nlp()
+    assert nlp.keep_freed_memory.cache_info().currsize == 1  # called by load_pipeline
+    if platform.libc_ver()[0] != "glibc" or not ctypes.util.find_library("c"):
+        pytest.skip("glibc's malloc options only: this C library is not glibc")
+    nlp.keep_freed_memory.cache_clear()
+    try:
+        assert nlp.keep_freed_memory() is True
+        nlp.keep_freed_memory.cache_clear()
+        monkeypatch.setenv("NEWSDESK_KEEP_FREED_MEMORY", "0")
+        assert nlp.keep_freed_memory() is False  # the operator's way out
+    finally:
+        nlp.keep_freed_memory.cache_clear()
+        monkeypatch.delenv("NEWSDESK_KEEP_FREED_MEMORY")
+        nlp.keep_freed_memory()
