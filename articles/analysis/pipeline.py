@@ -83,8 +83,8 @@ def keep_freed_memory() -> bool:
     heap, and serves each allocation over its (adaptive) mmap threshold with fresh
     pages. A parse allocates and frees tens of megabytes per batch, so every batch
     faulted its memory back in, page by page: an import worker took about 15,600
-    page faults (61 MB) per batch of 16 captures, four times the same parse in a
-    process doing nothing else, and parsed about 10% slower (docs/PERFORMANCE.md).
+    page faults (61 MB) per batch of 16 captures. Kept, they fall to about 1,200,
+    and a bulk import ran about 7% faster (docs/PERFORMANCE.md).
     Here up to ``KEPT_FREE_BYTES`` of freed heap is kept, the heap grows by
     ``TOP_PAD_BYTES`` at a time, and only blocks over ``MMAP_THRESHOLD_BYTES`` get
     pages of their own. A process keeps about its largest batch's memory.
