@@ -1,8 +1,9 @@
 """What other apps do when the record changes, without the record importing them.
 
 ``settings.REVISION_RECORDED_HOOKS`` lists dotted paths of callables; each is
-called as ``hook(revision_id=...)`` after the transaction that recorded a new
-revision commits (never for an unchanged capture). A failing hook is logged and
+called as ``hook(revision_ids=[...])`` after the transaction that recorded new
+revisions commits (never for an unchanged capture): once per recording, once
+per batch of an import task, with its revisions in the order recorded. A failing hook is logged and
 never undoes the recording. The review app lists its alerts here; with the task
 queue, a hook enqueues a task instead of doing the work.
 
@@ -22,10 +23,12 @@ from django.db import transaction
 from django.utils.module_loading import import_string
 
 
-def revision_recorded(*, revision_id: int) -> None:
+def revision_recorded(*, revision_ids: Sequence[int]) -> None:
+    if not revision_ids:
+        return
     for path in getattr(settings, "REVISION_RECORDED_HOOKS", ()):
         hook = import_string(path)
-        transaction.on_commit(partial(hook, revision_id=revision_id), robust=True)
+        transaction.on_commit(partial(hook, revision_ids=list(revision_ids)), robust=True)
 
 
 def latest_revision_set(*, article_ids: Sequence[int]) -> None:

@@ -6,7 +6,7 @@ import enum
 import secrets
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -195,10 +195,17 @@ def search_documents_refresh(*, article_ids: Sequence[int]) -> None:
         cursor.execute(_SEARCH_DOCUMENT_SQL, {"config": SEARCH_CONFIG, "ids": list(article_ids)})
 
 
-def article_latest_set(*, article: Article, revision: Revision, created: bool = False) -> None:
+def article_latest_set(
+    *,
+    article: Article,
+    revision: Revision,
+    created: bool = False,
+    batch: RecordingBatch | None = None,
+) -> None:
     """Point the article at its newest revision and count it, minor or not (inside
     the recording transaction). ``created``: the article was written in this
-    transaction, so nothing of other apps hangs on it yet and their hooks are spared."""
+    transaction, so nothing of other apps hangs on it yet and their hooks are spared.
+    In a ``batch`` the article is changed in memory and written at its flush."""
     if revision.number == 1:
         minor = 0  # a first revision is never minor
     elif revision.number == article.revision_count + 1:  # the next one: count on
@@ -208,16 +215,49 @@ def article_latest_set(*, article: Article, revision: Revision, created: bool = 
     article.latest_revision = revision
     article.revision_count = revision.number
     article.minor_revision_count = minor
-    article.save(update_fields=["latest_revision", "revision_count", "minor_revision_count"])
+    if batch is not None:
+        batch.moved[article.pk] = article
+        if created:
+            batch.created.add(article.pk)
+        return
+    article.save(update_fields=_LATEST_FIELDS)
     search_documents_refresh(article_ids=[article.pk])
     if not created:
         hooks.latest_revision_set(article_ids=[article.pk])
 
 
+_LATEST_FIELDS = ["latest_revision", "revision_count", "minor_revision_count"]
+
+
 def analysis_store(*, revision: Revision, analysis: nlp.Analysis, new: bool = False) -> Analysis:
     """Store an analysis of a revision for the current pipeline version (replacing
     the stored one; ``new``: the revision was just written, so there is none)."""
-    values = {
+    if new:
+        row = _analysis_row(revision=revision, analysis=analysis)
+        row.save(force_insert=True)
+        return row
+    values = _analysis_values(revision=revision, analysis=analysis)
+    row, _ = Analysis.objects.update_or_create(
+        revision=revision,
+        pipeline_version=nlp.PIPELINE_VERSION,
+        model=nlp.model_name(),
+        defaults=values,
+    )
+    return row
+
+
+def _analysis_row(*, revision: Revision, analysis: nlp.Analysis) -> Analysis:
+    """The (unsaved) stored analysis of a just-written revision."""
+    return Analysis(
+        revision=revision,
+        pipeline_version=nlp.PIPELINE_VERSION,
+        model=nlp.model_name(),
+        **_analysis_values(revision=revision, analysis=analysis),
+    )
+
+
+def _analysis_values(*, revision: Revision, analysis: nlp.Analysis) -> dict[str, Any]:
+    return {
         "content_hash": revision.content_hash,
         "sentences": analysis["sentences"],
         "entities": analysis["entities"],
@@ -226,15 +266,67 @@ def analysis_store(*, revision: Revision, analysis: nlp.Analysis, new: bool = Fa
         # When it was stored: a re-store is a new analysis for the pages' caches.
         "created_at": timezone.now(),
     }
-    key = {
-        "revision": revision,
-        "pipeline_version": nlp.PIPELINE_VERSION,
-        "model": nlp.model_name(),
-    }
-    if new:
-        return Analysis.objects.create(**key, **values)
-    row, _ = Analysis.objects.update_or_create(**key, defaults=values)
-    return row
+
+
+@dataclass
+class RecordingBatch:
+    """One transaction that records many captures, one after another (an import
+    task): what it has looked up and locked so far, and the writes it defers.
+
+    Recording a capture alone costs some sixteen round trips to the database; in a
+    batch most are made once: the recording lock (held until the transaction ends),
+    each credited source, and each article's row lock and newest revision (nobody
+    else can change either before the commit: the row is locked, or written and not
+    yet visible). What no later capture of the batch reads is written once, at
+    ``flush``, in bulk: the articles' newest-revision pointers and counters, their
+    full-text documents, the latest-revision hooks, the analyses, the log entries, and
+    the hooks run after the commit (once for all the batch's revisions).
+    The revisions themselves are written one by one, at once: matching the next
+    capture reads them. Rows written in bulk send no ``post_save``; each belongs to
+    an article whose revision, saved in the same transaction, did.
+
+    A batch's transaction has no savepoint per capture: a capture that cannot be
+    recorded breaks it, and the caller records the captures again one at a time
+    (:func:`import_items_record`)."""
+
+    locked: bool = False
+    sources: dict[str, Source] = field(default_factory=dict)
+    #: Articles locked or written in this transaction, with their newest revision.
+    articles: dict[int, tuple[Article, Revision | None]] = field(default_factory=dict)
+    #: Articles whose newest revision changed (written at ``flush``), by id.
+    moved: dict[int, Article] = field(default_factory=dict)
+    #: Of those, the ones written in this transaction.
+    created: set[int] = field(default_factory=set)
+    analyses: list[Analysis] = field(default_factory=list)
+    activities: list[Activity] = field(default_factory=list)
+    #: The revisions written, in order (for the hooks run after the commit).
+    recorded: list[int] = field(default_factory=list)
+
+    def lock(self) -> None:
+        if not self.locked:
+            _recording_lock()
+            self.locked = True
+
+    def source(self, name: str) -> Source:
+        key = name.strip()
+        if key not in self.sources:
+            self.sources[key] = source_get_or_create(name=key)
+        return self.sources[key]
+
+    def flush(self) -> None:
+        """Make the deferred writes (inside the batch's transaction, before it ends)."""
+        if self.moved:
+            moved = list(self.moved.values())
+            Article.objects.bulk_update(moved, _LATEST_FIELDS)
+            search_documents_refresh(article_ids=[article.pk for article in moved])
+            earlier = [article.pk for article in moved if article.pk not in self.created]
+            if earlier:
+                hooks.latest_revision_set(article_ids=earlier)
+        Analysis.objects.bulk_create(self.analyses)
+        Activity.objects.bulk_create(self.activities)
+        hooks.revision_recorded(revision_ids=self.recorded)
+        self.moved, self.created, self.analyses, self.activities = {}, set(), [], []
+        self.recorded = []
 
 
 def revision_record(
@@ -250,9 +342,11 @@ def revision_record(
     new_article: bool = False,
     ask_on_headline_change: bool = False,
     via: Mapping[str, object] | None = None,
+    batch: RecordingBatch | None = None,
 ) -> RecordResult:
     """Record a capture: match its article, skip identical content, else write the
-    next revision and its analysis. One transaction.
+    next revision and its analysis. One transaction (``batch``: part of the caller's,
+    see :class:`RecordingBatch`).
 
     ``article`` records it under that article, ``new_article`` as a new article
     (no matching). With ``ask_on_headline_change`` a capture that matched an
@@ -280,6 +374,7 @@ def revision_record(
         new_article=new_article,
         ask_on_headline_change=ask_on_headline_change,
         via=via,
+        batch=batch,
     )
 
 
@@ -299,8 +394,14 @@ def _recording_lock() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [RECORDING_LOCK_KEY])
 
 
-@transaction.atomic
-def _revision_write(
+def _revision_write(*, batch: RecordingBatch | None, **kwargs: Any) -> RecordResult:
+    # Alone: its own transaction, or a savepoint inside the caller's. In a batch: part
+    # of the batch's transaction, with no savepoint (two round trips a capture).
+    with transaction.atomic(savepoint=batch is None):
+        return _revision_write_in(batch=batch, **kwargs)
+
+
+def _revision_write_in(
     *,
     draft: CaptureDraft,
     author: AbstractBaseUser | None,
@@ -313,9 +414,14 @@ def _revision_write(
     new_article: bool,
     ask_on_headline_change: bool,
     via: Mapping[str, object] | None,
+    batch: RecordingBatch | None,
 ) -> RecordResult:
-    _recording_lock()
-    source = source_get_or_create(name=draft.credited_source) if draft.credited_source else None
+    if batch is not None:
+        batch.lock()
+        source = batch.source(draft.credited_source) if draft.credited_source else None
+    else:
+        _recording_lock()
+        source = source_get_or_create(name=draft.credited_source) if draft.credited_source else None
     if article is None and not new_article:
         found = article_match(draft=draft, source=source)
         article = found.article if found is not None else None
@@ -326,8 +432,14 @@ def _revision_write(
     content_hash = draft_content_hash(draft)
     minor = False
     if article is not None:
-        article = Article.objects.select_for_update().get(pk=article.pk)
-        latest = article.revisions.order_by("-number").first()
+        held = batch.articles.get(article.pk) if batch is not None else None
+        if held is not None:
+            article, latest = held
+        else:
+            article = Article.objects.select_for_update().get(pk=article.pk)
+            latest = article.revisions.order_by("-number").first()
+            if batch is not None:
+                batch.articles[article.pk] = (article, latest)
         if latest is not None and latest.content_hash == content_hash:
             return RecordResult(RecordOutcome.UNCHANGED, article, latest)
         if latest is not None and origin != Revision.Origin.CORRECTION:
@@ -378,10 +490,18 @@ def _revision_write(
     revision.full_clean(exclude=["article"], validate_constraints=False)
     revision.save()
     article_latest_set(
-        article=article, revision=revision, created=outcome is RecordOutcome.NEW_ARTICLE
+        article=article,
+        revision=revision,
+        created=outcome is RecordOutcome.NEW_ARTICLE,
+        batch=batch,
     )
-    analysis_store(revision=revision, analysis=analysis, new=True)
-    hooks.revision_recorded(revision_id=revision.pk)
+    if batch is not None:
+        batch.articles[article.pk] = (article, revision)
+        batch.analyses.append(_analysis_row(revision=revision, analysis=analysis))
+        batch.recorded.append(revision.pk)
+    else:
+        analysis_store(revision=revision, analysis=analysis, new=True)
+        hooks.revision_recorded(revision_ids=[revision.pk])
     kind = f"{outcome.value}, minor" if minor else outcome.value
     detail: dict[str, object] = {
         "origin": origin,
@@ -391,7 +511,7 @@ def _revision_write(
     }
     if via:
         detail["via"] = dict(via)
-    Activity.objects.create(
+    entry = Activity(
         actor=author,
         verb="revision.recorded",
         article=article,
@@ -399,6 +519,10 @@ def _revision_write(
         summary=f"Recorded revision {number} of “{draft.title}” ({kind})"[:500],
         detail=detail,
     )
+    if batch is not None:
+        batch.activities.append(entry)
+    else:
+        entry.save(force_insert=True)
     return RecordResult(outcome, article, revision)
 
 
@@ -549,17 +673,44 @@ def import_items_record(*, item_ids: Sequence[int]) -> dict[str, int]:
     """Analyse and record the pending captures among ``item_ids``: the analysis in one
     batched spaCy pass outside any transaction, then every capture recorded and marked
     done in one transaction, each under a lock on its item row, so that running this
-    twice (or a killed worker's task again) records nothing twice."""
+    twice (or a killed worker's task again) records nothing twice.
+
+    The captures are recorded as one :class:`RecordingBatch`. When one of them cannot
+    be recorded (the database or a check refuses it), that transaction is rolled back
+    and they are recorded again one at a time, each in a savepoint, so that the one
+    refused is marked so and the others are recorded: the outcome is the same either
+    way, the batch is only faster."""
     items = list(
         ImportItem.objects.filter(pk__in=item_ids, status=ImportItem.Status.PENDING)
         .select_related("batch")
         .order_by("batch_id", "position")
     )
-    counts: Counter[str] = Counter()
     if not items:
-        return dict(counts)
+        return {}
     drafts = [draft_from_json(item.draft) for item in items]
     analyses = drafts_analyse(drafts)
+    try:
+        return _import_items_write(items=items, drafts=drafts, analyses=analyses, bulk=True)
+    except _REFUSALS:
+        return _import_items_write(items=items, drafts=drafts, analyses=analyses, bulk=False)
+
+
+# What refuses one capture of an import (it is marked refused; the others are recorded).
+_REFUSALS = (DatabaseError, ValueError, ValidationError)
+_ITEM_DONE_FIELDS = ["status", "outcome", "message", "revision", "finished_at"]
+
+
+def _import_items_write(
+    *,
+    items: Sequence[ImportItem],
+    drafts: Sequence[CaptureDraft],
+    analyses: Sequence[nlp.Analysis],
+    bulk: bool,
+) -> dict[str, int]:
+    """Record the analysed captures in one transaction: as one batch (``bulk``; any
+    refusal raises), else one at a time, each in a savepoint."""
+    counts: Counter[str] = Counter()
+    batch = RecordingBatch() if bulk else None
     with transaction.atomic():
         locked = {
             item.pk: item
@@ -567,15 +718,19 @@ def import_items_record(*, item_ids: Sequence[int]) -> dict[str, int]:
             .filter(pk__in=[item.pk for item in items])
             .order_by("pk")  # one order for every worker: no deadlock between two
         }
+        done: list[ImportItem] = []
         for item, draft, analysis in zip(items, drafts, analyses, strict=True):
             current = locked[item.pk]
             if current.status != ImportItem.Status.PENDING:
                 continue  # recorded meanwhile by another run of the task
-            counts[
-                _import_item_record(
-                    item=current, draft=draft, analysis=analysis, author=item.batch.author
-                )
-            ] += 1
+            status = _import_item_record(
+                item=current, draft=draft, analysis=analysis, author=item.batch.author, batch=batch
+            )
+            counts[status] += 1
+            done.append(current)
+        if batch is not None:
+            batch.flush()
+            ImportItem.objects.bulk_update(done, _ITEM_DONE_FIELDS)
     return dict(counts)
 
 
@@ -585,12 +740,17 @@ def _import_item_record(
     draft: CaptureDraft,
     analysis: nlp.Analysis,
     author: AbstractBaseUser | None,
+    batch: RecordingBatch | None,
 ) -> str:
+    """Record one capture and mark its item (in a ``batch``, the item is written by
+    the caller, and a refusal raises)."""
     try:
         result = revision_record(
-            draft=draft, author=author, filename=item.filename, analysis=analysis
+            draft=draft, author=author, filename=item.filename, analysis=analysis, batch=batch
         )
-    except (DatabaseError, ValueError, ValidationError) as exc:
+    except _REFUSALS as exc:
+        if batch is not None:
+            raise
         reason = "; ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
         item.status = ImportItem.Status.REFUSED
         item.message = f"could not be recorded: {reason}"
@@ -607,7 +767,8 @@ def _import_item_record(
     item.full_clean(
         exclude=["batch", "revision"], validate_unique=False, validate_constraints=False
     )
-    item.save(update_fields=["status", "outcome", "message", "revision", "finished_at"])
+    if batch is None:
+        item.save(update_fields=_ITEM_DONE_FIELDS)
     return item.status
 
 

@@ -322,9 +322,13 @@ def _proposed(value: PersonRef | str | None) -> tuple[Person | None, str]:
 
 
 def _user_named(username: str, field: str) -> AbstractBaseUser:
-    user = get_user_model().objects.filter(username=username, is_active=True).first()
+    # No user name holds a NUL, and PostgreSQL refuses to compare text with one.
+    user = None
+    if "\x00" not in username:
+        user = get_user_model().objects.filter(username=username, is_active=True).first()
     if user is None:
-        raise _refuse(field, f"Unknown user “{username}”.")
+        shown = username.replace("\x00", "\\x00")
+        raise _refuse(field, f"Unknown user “{shown}”.")
     return user
 
 

@@ -1300,6 +1300,23 @@ def follows_any(*, article_id: int, source_id: int | None) -> bool:
     return _follows_reaching(article_id=article_id, source_id=source_id).exists()
 
 
+def followed_among(
+    *, article_ids: Iterable[int], source_ids: Iterable[int]
+) -> tuple[set[int], set[int]]:
+    """Which of these articles, and which of these sources, anyone follows."""
+    rows = Follow.objects.filter(
+        Q(article_id__in=list(article_ids)) | Q(source_id__in=list(source_ids))
+    ).values_list("article_id", "source_id")
+    articles: set[int] = set()
+    sources: set[int] = set()
+    for article_id, source_id in rows:
+        if article_id is not None:
+            articles.add(article_id)
+        if source_id is not None:
+            sources.add(source_id)
+    return articles, sources
+
+
 def follows_of(user: object) -> QuerySet[Follow]:
     return Follow.objects.filter(user=user).select_related("article", "source")
 

@@ -8,6 +8,7 @@ for a role refusal and ``Conflict`` for a state that does not allow the action.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -45,6 +46,7 @@ from review.permissions import can_change_status
 from review.tasks import notification_mail_send_task
 
 User = get_user_model()
+logger = logging.getLogger(__name__)
 
 MENTION_RE = re.compile(r"(?<![\w@])@([\w.+-]+)")
 REASON_MAX = 2000
@@ -1370,22 +1372,35 @@ def follow_set(
     return follow
 
 
-def revision_alerts_send(*, revision_id: int) -> list[int]:
-    """Tell the followers of a revision's article or source of it (never of a minor
-    one, never its own author); a speaker change is said first. Returns the
-    recipients' ids. Called by articles' REVISION_RECORDED_HOOKS after commit."""
-    # Most revisions are minor or of an article nobody follows: find that out from
-    # two narrow rows before loading the revision (a bulk import calls this for each).
-    head = (
-        Revision.objects.filter(pk=revision_id)
-        .values("minor", "article_id", "article__source_id")
-        .get()
+def revision_alerts_send(*, revision_ids: Sequence[int]) -> list[int]:
+    """Tell the followers of each revision's article or source of it (never of a
+    minor one, never its own author); a speaker change is said first. Returns the
+    recipients' ids, revision by revision. Called by articles' REVISION_RECORDED_HOOKS
+    after the commit that recorded them (all the revisions of an import task at once).
+
+    Most revisions are minor or of an article nobody follows: that is found out in
+    two narrow queries for all of them, before any revision is loaded. A revision
+    whose alert fails is logged and does not keep the others' from going out."""
+    heads = list(
+        Revision.objects.filter(pk__in=list(revision_ids), minor=False)
+        .order_by("pk")
+        .values_list("pk", "article_id", "article__source_id")
     )
-    if head["minor"] or not selectors.follows_any(
-        article_id=head["article_id"], source_id=head["article__source_id"]
-    ):
+    if not heads:
         return []
-    return _revision_alerts_notify(revision_id=revision_id)
+    articles, sources = selectors.followed_among(
+        article_ids={article_id for _, article_id, _ in heads},
+        source_ids={source_id for _, _, source_id in heads if source_id is not None},
+    )
+    recipients: list[int] = []
+    for revision_id, article_id, source_id in heads:
+        if article_id not in articles and source_id not in sources:
+            continue
+        try:
+            recipients.extend(_revision_alerts_notify(revision_id=revision_id))
+        except Exception:
+            logger.exception("The alert of revision %s could not be sent", revision_id)
+    return recipients
 
 
 @transaction.atomic

@@ -10,9 +10,14 @@ are matched to it, and no two captures have the same content.
 
 from __future__ import annotations
 
+import hashlib
 import random
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from articles.models import ImportBatch
 
 NEWS = Path(__file__).resolve().parent.parent / "data" / "news"
 
@@ -117,3 +122,19 @@ def write_captures(
         path.write_text(text, encoding="utf-8")
         paths.append(path)
     return paths
+
+
+def import_batch_of(texts: list[tuple[str, str]]) -> ImportBatch:
+    """An import batch of these captures (file name, text), waiting to be recorded."""
+    from articles import services
+    from articles.ingest import read_capture
+
+    captures = [
+        services.CaptureIn(
+            filename=name,
+            capture_sha256=hashlib.sha256(text.encode()).hexdigest(),
+            draft=read_capture(text.encode(), filename=name),
+        )
+        for name, text in texts
+    ]
+    return services.import_batch_create(captures=captures, label="test")

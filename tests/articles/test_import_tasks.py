@@ -4,7 +4,6 @@ test_tasks.py (PostgreSQL)."""
 
 from __future__ import annotations
 
-import hashlib
 from datetime import timedelta
 
 import pytest
@@ -12,29 +11,16 @@ from django.test import Client
 from django.utils import timezone
 
 from articles import services
-from articles.ingest import read_capture
-from articles.models import ImportBatch, ImportItem, Revision
-from tests.articles.capture_variants import capture_texts
+from articles.models import ImportItem, Revision
+from tests.articles.capture_variants import capture_texts, import_batch_of
 from tests.conftest import visible_text
 
 pytestmark = pytest.mark.django_db
 
 
-def batch_of(texts: list[tuple[str, str]]) -> ImportBatch:
-    captures = [
-        services.CaptureIn(
-            filename=name,
-            capture_sha256=hashlib.sha256(text.encode()).hexdigest(),
-            draft=read_capture(text.encode(), filename=name),
-        )
-        for name, text in texts
-    ]
-    return services.import_batch_create(captures=captures, label="test")
-
-
 def test_captures_of_one_article_go_to_one_task_in_file_order() -> None:
     texts = capture_texts(3, 3)  # a1-r1, a1-r2, a1-r3, a2-r1, ...
-    items = list(batch_of(texts).items.order_by("position"))
+    items = list(import_batch_of(texts).items.order_by("position"))
     chunks = services.import_chunks(items, size=4)
     by_id = {item.pk: item.filename for item in items}
     assert [[by_id[pk] for pk in chunk] for chunk in chunks] == [
@@ -45,7 +31,7 @@ def test_captures_of_one_article_go_to_one_task_in_file_order() -> None:
 
 
 def test_recording_the_same_items_twice_records_each_capture_once() -> None:
-    batch = batch_of(capture_texts(2, 2))
+    batch = import_batch_of(capture_texts(2, 2))
     ids = list(batch.items.values_list("pk", flat=True))
     first = services.import_items_record(item_ids=ids)
     second = services.import_items_record(item_ids=ids)
@@ -59,7 +45,7 @@ def test_recording_the_same_items_twice_records_each_capture_once() -> None:
 def test_an_import_not_yet_analysed_shows_analysing_and_a_refresh_link(
     editor_client: Client,
 ) -> None:
-    batch = batch_of(capture_texts(1, 2))
+    batch = import_batch_of(capture_texts(1, 2))
     response = editor_client.get(f"/import/{batch.pk}/")
     text = visible_text(response.content.decode())
     assert "Analysing… 0 of 2 captures recorded" in text
@@ -68,7 +54,7 @@ def test_an_import_not_yet_analysed_shows_analysing_and_a_refresh_link(
 
 
 def test_a_bulk_import_page_lists_each_capture_with_its_result(editor_client: Client) -> None:
-    batch = batch_of(capture_texts(1, 2))
+    batch = import_batch_of(capture_texts(1, 2))
     services.import_items_enqueue(items=list(batch.items.all()))
     response = editor_client.get(f"/import/{batch.pk}/")
     text = visible_text(response.content.decode())
@@ -78,7 +64,7 @@ def test_a_bulk_import_page_lists_each_capture_with_its_result(editor_client: Cl
 
 
 def test_a_task_running_past_the_stale_time_is_lost_and_a_new_one_is_not() -> None:
-    batch = batch_of(capture_texts(2, 1))
+    batch = import_batch_of(capture_texts(2, 1))
     old, new = batch.items.order_by("position")
     ImportItem.objects.filter(pk=old.pk).update(
         task_id="gone", enqueued_at=timezone.now() - timedelta(hours=1)
@@ -89,7 +75,7 @@ def test_a_task_running_past_the_stale_time_is_lost_and_a_new_one_is_not() -> No
 
 
 def test_a_refused_capture_stays_listed_with_the_reason(editor_client: Client) -> None:
-    batch = batch_of(capture_texts(1, 1))
+    batch = import_batch_of(capture_texts(1, 1))
     item = batch.items.get()
     item.draft = {**item.draft, "body": ""}  # a revision must have a body
     item.save()

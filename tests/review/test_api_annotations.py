@@ -681,6 +681,7 @@ def test_assigning_nobody_takes_the_annotation_back(
     [
         ("nobody-here", "Unknown user “nobody-here”."),
         ("rex", "rex is not in the newsroom's groups."),
+        ("ca\x00l", "Unknown user “ca\\x00l”."),  # PostgreSQL cannot compare text with NUL
     ],
 )
 def test_assigning_outside_the_newsroom_is_422(

@@ -163,5 +163,27 @@ def test_a_revision_nobody_follows_costs_its_alert_two_narrow_queries(
     follow_set(user=editor, following=True, source=Source.objects.create(name="EFE", slug="efe"))
     result = revision_record(draft=corrected(seed_text), filename="corrected.txt")
     with django_assert_num_queries(2):
-        assert revision_alerts_send(revision_id=result.revision.pk) == []
+        assert revision_alerts_send(revision_ids=[result.revision.pk]) == []
     assert not Notification.objects.exists()
+
+
+def test_an_import_task_tells_a_follower_of_each_revision_it_records(
+    copydesk: User, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    """An import task records its captures as one batch and runs the alert hook once,
+    after its commit, for all of them: each revision of a followed source is told."""
+    from articles import services
+    from tests.articles.capture_variants import capture_texts, import_batch_of
+
+    follow_set(user=copydesk, following=True, source=Source.objects.create(name="AFP", slug="afp"))
+    batch = import_batch_of(capture_texts(2, 2))  # the first article from AFP, the second not
+    with django_capture_on_commit_callbacks(execute=True):
+        services.import_items_record(item_ids=list(batch.items.values_list("pk", flat=True)))
+    notes = list(
+        Notification.objects.filter(recipient=copydesk)
+        .order_by("pk")
+        .values_list("summary", flat=True)
+    )
+    assert len(notes) == 2
+    assert notes[0].startswith("New article from AFP: “")
+    assert notes[1].startswith("Revision 2 of “")
