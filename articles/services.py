@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import enum
+import logging
 import secrets
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -36,6 +38,8 @@ from articles.models import (
     content_sha256,
 )
 from articles.selectors import SEARCH_CONFIG, known_names
+
+logger = logging.getLogger(__name__)
 
 
 class RecordOutcome(enum.StrEnum):
@@ -268,6 +272,48 @@ def _analysis_values(*, revision: Revision, analysis: nlp.Analysis) -> dict[str,
     }
 
 
+def rows_insert(rows: Sequence[models.Model]) -> None:
+    """INSERT these new rows of one model (their primary keys stay unset, and no
+    ``post_save`` is sent) in one ``executemany``, which psycopg sends pipelined: one
+    round trip. ``bulk_create`` on PostgreSQL spells the rows as one array per column,
+    which psycopg builds in Python, character by character for text: for analyses
+    (large JSON) that cost more than the round trips it saves."""
+    if not rows:
+        return
+    meta = type(rows[0])._meta
+    fields = [f for f in meta.concrete_fields if not f.primary_key]
+    quote = connection.ops.quote_name
+    # Names from the model's own metadata, quoted; every value is a parameter.
+    columns = ", ".join(quote(f.column) for f in fields)
+    placeholders = ", ".join(["%s"] * len(fields))
+    sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({placeholders})"  # noqa: S608
+    values = [
+        [f.get_db_prep_save(f.pre_save(row, add=True), connection) for f in fields] for row in rows
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, values)
+
+
+def rows_update(rows: Sequence[models.Model], names: Sequence[str]) -> None:
+    """UPDATE these fields of these rows of one model, by primary key, in one
+    ``executemany`` (no ``post_save``); cheaper to build than ``bulk_update``'s CASE."""
+    if not rows:
+        return
+    meta = type(rows[0])._meta
+    fields = [meta.get_field(name) for name in names]
+    quote = connection.ops.quote_name
+    assignments = ", ".join(f"{quote(f.column)} = %s" for f in fields)  # type: ignore[union-attr]
+    where = f"{quote(meta.pk.column)} = %s"
+    sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {where}"  # noqa: S608
+    values = [
+        [f.get_db_prep_save(getattr(row, f.attname), connection) for f in fields]  # type: ignore[union-attr]
+        + [row.pk]
+        for row in rows
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, values)
+
+
 @dataclass
 class RecordingBatch:
     """One transaction that records many captures, one after another (an import
@@ -293,6 +339,8 @@ class RecordingBatch:
     sources: dict[str, Source] = field(default_factory=dict)
     #: Articles locked or written in this transaction, with their newest revision.
     articles: dict[int, tuple[Article, Revision | None]] = field(default_factory=dict)
+    #: Of those, the ones with a canonical URL, by it (unique when given).
+    by_url: dict[str, Article] = field(default_factory=dict)
     #: Articles whose newest revision changed (written at ``flush``), by id.
     moved: dict[int, Article] = field(default_factory=dict)
     #: Of those, the ones written in this transaction.
@@ -313,17 +361,22 @@ class RecordingBatch:
             self.sources[key] = source_get_or_create(name=key)
         return self.sources[key]
 
+    def hold(self, article: Article, latest: Revision | None) -> None:
+        self.articles[article.pk] = (article, latest)
+        if article.canonical_url:
+            self.by_url[article.canonical_url] = article
+
     def flush(self) -> None:
         """Make the deferred writes (inside the batch's transaction, before it ends)."""
         if self.moved:
             moved = list(self.moved.values())
-            Article.objects.bulk_update(moved, _LATEST_FIELDS)
+            rows_update(moved, _LATEST_FIELDS)
             search_documents_refresh(article_ids=[article.pk for article in moved])
             earlier = [article.pk for article in moved if article.pk not in self.created]
             if earlier:
                 hooks.latest_revision_set(article_ids=earlier)
-        Analysis.objects.bulk_create(self.analyses)
-        Activity.objects.bulk_create(self.activities)
+        rows_insert(self.analyses)
+        rows_insert(self.activities)
         hooks.revision_recorded(revision_ids=self.recorded)
         self.moved, self.created, self.analyses, self.activities = {}, set(), [], []
         self.recorded = []
@@ -423,7 +476,12 @@ def _revision_write_in(
         _recording_lock()
         source = source_get_or_create(name=draft.credited_source) if draft.credited_source else None
     if article is None and not new_article:
-        found = article_match(draft=draft, source=source)
+        held_by_url = batch.by_url.get(draft.canonical_url) if batch is not None else None
+        if held_by_url is not None and draft.canonical_url:
+            # What article_match's first query would find: the URL is unique.
+            found: ArticleMatch | None = ArticleMatch(held_by_url, MatchedBy.CANONICAL_URL)
+        else:
+            found = article_match(draft=draft, source=source)
         article = found.article if found is not None else None
         if found is not None and found.by is MatchedBy.OPENING and ask_on_headline_change:
             latest = found.article.revisions.order_by("-number").first()
@@ -439,7 +497,7 @@ def _revision_write_in(
             article = Article.objects.select_for_update().get(pk=article.pk)
             latest = article.revisions.order_by("-number").first()
             if batch is not None:
-                batch.articles[article.pk] = (article, latest)
+                batch.hold(article, latest)
         if latest is not None and latest.content_hash == content_hash:
             return RecordResult(RecordOutcome.UNCHANGED, article, latest)
         if latest is not None and origin != Revision.Origin.CORRECTION:
@@ -496,7 +554,7 @@ def _revision_write_in(
         batch=batch,
     )
     if batch is not None:
-        batch.articles[article.pk] = (article, revision)
+        batch.hold(article, revision)
         batch.analyses.append(_analysis_row(revision=revision, analysis=analysis))
         batch.recorded.append(revision.pk)
     else:
@@ -688,11 +746,23 @@ def import_items_record(*, item_ids: Sequence[int]) -> dict[str, int]:
     if not items:
         return {}
     drafts = [draft_from_json(item.draft) for item in items]
+    started = time.perf_counter()
     analyses = drafts_analyse(drafts)
+    analysed = time.perf_counter()
     try:
-        return _import_items_write(items=items, drafts=drafts, analyses=analyses, bulk=True)
+        counts = _import_items_write(items=items, drafts=drafts, analyses=analyses, bulk=True)
+        how = "as one batch"
     except _REFUSALS:
-        return _import_items_write(items=items, drafts=drafts, analyses=analyses, bulk=False)
+        counts = _import_items_write(items=items, drafts=drafts, analyses=analyses, bulk=False)
+        how = "one at a time (one was refused)"
+    logger.info(
+        "import: %d captures analysed in %.3f s, recorded %s in %.3f s",
+        len(items),
+        analysed - started,
+        how,
+        time.perf_counter() - analysed,
+    )
+    return counts
 
 
 # What refuses one capture of an import (it is marked refused; the others are recorded).
@@ -730,7 +800,7 @@ def _import_items_write(
             done.append(current)
         if batch is not None:
             batch.flush()
-            ImportItem.objects.bulk_update(done, _ITEM_DONE_FIELDS)
+            rows_update(done, _ITEM_DONE_FIELDS)
     return dict(counts)
 
 

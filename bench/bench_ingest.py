@@ -37,6 +37,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -93,7 +94,9 @@ def fresh_run_database() -> None:
     psql(f"CREATE DATABASE {RUN_DB} TEMPLATE {TEMPLATE_DB}")
 
 
-def start_workers(count: int) -> list[subprocess.Popen[bytes]]:
+def start_workers(count: int, logs: Path) -> list[subprocess.Popen[bytes]]:
+    """``count`` db_worker processes, each logging to ``logs/worker-N.log``."""
+    logs.mkdir(parents=True, exist_ok=True)
     return [
         subprocess.Popen(
             [
@@ -110,10 +113,32 @@ def start_workers(count: int) -> list[subprocess.Popen[bytes]]:
             cwd=ROOT,
             env=env_for(RUN_DB),
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stderr=(logs / f"worker-{n}.log").open("ab"),
         )
         for n in range(count)
     ]
+
+
+_TASK_LOG = re.compile(
+    r"import: (\d+) captures analysed in ([\d.]+) s, recorded (.*) in ([\d.]+) s"
+)
+
+
+def task_times(logs: Path, offsets: dict[Path, int]) -> tuple[float, float, int]:
+    """Seconds of analysis and of recording logged by the workers' import tasks since
+    ``offsets`` (each log's size when the clock started), and how many tasks had to
+    record one capture at a time."""
+    analysis = recording = 0.0
+    fallbacks = 0
+    for path in sorted(logs.glob("worker-*.log")):
+        with path.open("rb") as log:
+            log.seek(offsets.get(path, 0))
+            text = log.read().decode("utf-8", "replace")
+        for m in _TASK_LOG.finditer(text):
+            analysis += float(m[2])
+            recording += float(m[4])
+            fallbacks += m[3] != "as one batch"
+    return analysis, recording, fallbacks
 
 
 def captures_in(paths: list[Path]) -> list:
@@ -240,6 +265,8 @@ class Run:
     raw_seconds: float = 0.0
     ingest_seconds: float = 0.0
     task_seconds: float = 0.0  # inside the import tasks, summed over workers
+    analysis_seconds: float = 0.0  # of which analysing (the workers' log)
+    recording_seconds: float = 0.0  # and recording, its commit and hooks
     round_ratios: list[float] = field(default_factory=list)
 
     @property
@@ -262,12 +289,14 @@ def ingest_run(
     rounds = [range(start, min(start + size, len(paths))) for start in range(0, len(paths), size)]
     warm_pipe(bodies, args.batch_size)
     fresh_run_database()
-    workers = start_workers(count)
+    logs = directory / "logs"
+    workers = start_workers(count, logs)
     run = Run()
     try:
         warm_up(workers, directory)
         warm = Revision.objects.count()
         rounds_started = timezone.now()
+        offsets = {path: path.stat().st_size for path in logs.glob("worker-*.log")}
         for indexes in rounds:
             raw = raw_pipe([bodies[i] for i in indexes], args.batch_size)
             start = time.perf_counter()
@@ -282,6 +311,9 @@ def ingest_run(
         for worker in workers:
             worker.wait()
     check_record(len(paths) + warm)
+    run.analysis_seconds, run.recording_seconds, fallbacks = task_times(logs, offsets)
+    if fallbacks:
+        print(f"  ({fallbacks} tasks recorded one capture at a time after a refusal)")
     run.task_seconds = sum(
         (result.finished_at - result.started_at).total_seconds()
         for result in DBTaskResult.objects.filter(enqueued_at__gte=rounds_started)
@@ -347,6 +379,12 @@ def main() -> int:
                 f"{statistics.median(spread):.2f}, {spread[0]:.2f}-{spread[-1]:.2f}, "
                 f"{len(spread)} rounds) | load average {load_before:.1f} -> "
                 f"{os.getloadavg()[0]:.1f}"
+            )
+            print(
+                f"  inside the tasks: analysis {run.analysis_seconds:5.1f} s "
+                f"({run.analysis_seconds / run.raw_seconds:.2f}x raw nlp.pipe), recording "
+                f"{run.recording_seconds:5.1f} s ({run.recording_seconds / run.raw_seconds:.2f}x "
+                f"raw; {run.recording_seconds / len(paths) * 1000:.1f} ms a capture)"
             )
         if 1 in runs and 2 in runs:
             one, two = runs[1], runs[2]

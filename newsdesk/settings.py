@@ -296,7 +296,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
 
-# Called (by dotted path, with revision_id=) after a new revision is committed:
+# Called (by dotted path, with revision_ids=) after new revisions are committed:
 # the record tells review without importing it (articles/hooks.py).
 REVISION_RECORDED_HOOKS = ["review.services.revision_alerts_send"]
 # Called (with article_ids=) inside the transaction that changes articles' latest
