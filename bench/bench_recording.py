@@ -6,8 +6,8 @@ What a worker does after the analysis, timed apart from it (the analysis is
 computed once, before the clock): `articles.services._import_items_write` over
 an import of ``articles x revisions`` captures (our own varied news texts,
 tests/articles/capture_variants.py), in tasks of --task-size captures, on
-PostgreSQL (DATABASE_URL, default a database ``nd_recording_bench`` that the bench
-creates and migrates). The baseline is the same code recording one capture at a
+PostgreSQL (RECORDING_BENCH_DATABASE_URL, default a database ``nd_recording_bench``
+at 127.0.0.1:5432 that the bench creates and migrates). The baseline is the same code recording one capture at a
 time, each in a savepoint, as every task did before the batch (and as a task
 still does after a refusal), timed in the same run, the two alternating round by
 round. Each round records every task in a transaction that is then rolled back
@@ -42,7 +42,8 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=7)
     args = parser.parse_args()
 
-    os.environ.setdefault("DATABASE_URL", DEFAULT_URL)
+    # Its own database, whatever DATABASE_URL says: it migrates it.
+    os.environ["DATABASE_URL"] = os.environ.get("RECORDING_BENCH_DATABASE_URL", DEFAULT_URL)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsdesk.settings")
     os.environ.setdefault("DJANGO_DEBUG", "0")  # production settings: no query log
     os.environ.setdefault(
