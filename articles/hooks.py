@@ -2,9 +2,9 @@
 
 ``settings.REVISION_RECORDED_HOOKS`` lists dotted paths of callables; each is
 called as ``hook(revision_ids=[...])`` after the transaction that recorded new
-revisions commits (never for an unchanged capture): once per recording, once
-per batch of an import task, with its revisions in the order recorded. A failing hook is logged and
-never undoes the recording. The review app lists its alerts here; with the task
+revisions commits (never for an unchanged capture): once per recording, once per
+batch of an import task, with its revisions in the order recorded. A failing hook
+is logged and never undoes the recording. The review app lists its alerts here; with the task
 queue, a hook enqueues a task instead of doing the work.
 
 ``settings.LATEST_REVISION_HOOKS`` are called at once, inside the transaction

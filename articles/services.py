@@ -477,8 +477,9 @@ def _revision_write_in(
         source = source_get_or_create(name=draft.credited_source) if draft.credited_source else None
     if article is None and not new_article:
         held_by_url = batch.by_url.get(draft.canonical_url) if batch is not None else None
-        if held_by_url is not None and draft.canonical_url:
-            # What article_match's first query would find: the URL is unique.
+        if held_by_url is not None:
+            # What article_match's first query would find: the URL is unique (and a
+            # held article is listed by its URL only when it has one).
             found: ArticleMatch | None = ArticleMatch(held_by_url, MatchedBy.CANONICAL_URL)
         else:
             found = article_match(draft=draft, source=source)

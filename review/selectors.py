@@ -1295,15 +1295,11 @@ def followers_of(revision: Revision) -> QuerySet:
     )
 
 
-def follows_any(*, article_id: int, source_id: int | None) -> bool:
-    """Whether anyone follows this article or this source (active or not)."""
-    return _follows_reaching(article_id=article_id, source_id=source_id).exists()
-
-
 def followed_among(
     *, article_ids: Iterable[int], source_ids: Iterable[int]
 ) -> tuple[set[int], set[int]]:
-    """Which of these articles, and which of these sources, anyone follows."""
+    """Which of these articles, and which of these sources, anyone follows (active
+    or not)."""
     rows = Follow.objects.filter(
         Q(article_id__in=list(article_ids)) | Q(source_id__in=list(source_ids))
     ).values_list("article_id", "source_id")

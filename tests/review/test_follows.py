@@ -138,26 +138,26 @@ def test_a_user_in_no_group_cannot_follow(recorded_seed: RecordResult, reader: U
 def test_who_follows_what_is_told_apart_by_article_and_by_source(
     recorded_seed: RecordResult, editor: User
 ) -> None:
-    from review.selectors import follows_any
+    from review.selectors import followed_among
 
     article = recorded_seed.article
     afp = article.source
     assert afp is not None
-    assert not follows_any(article_id=article.pk, source_id=afp.pk)
     reuters = Source.objects.create(name="Reuters", slug="reuters")
+    asked = {"article_ids": [article.pk, article.pk + 1], "source_ids": [afp.pk, reuters.pk]}
+    assert followed_among(**asked) == (set(), set())
     follow_set(user=editor, following=True, source=reuters)
-    assert not follows_any(article_id=article.pk, source_id=afp.pk)
-    assert follows_any(article_id=article.pk + 1, source_id=reuters.pk)
+    assert followed_among(**asked) == (set(), {reuters.pk})
     follow_set(user=editor, following=True, article=article)
-    assert follows_any(article_id=article.pk, source_id=None)
-    assert not follows_any(article_id=article.pk + 1, source_id=None)
+    assert followed_among(**asked) == ({article.pk}, {reuters.pk})
+    assert followed_among(article_ids=[article.pk + 1], source_ids=[]) == (set(), set())
 
 
 def test_a_revision_nobody_follows_costs_its_alert_two_narrow_queries(
     recorded_seed: RecordResult, editor: User, seed_text: str, django_assert_num_queries
 ) -> None:  # type: ignore[no-untyped-def]
-    """A bulk import calls the alert hook for every revision: when no one follows the
-    article or its source, it must not load the revision or its followers."""
+    """A bulk import calls the alert hook for all the revisions of each task: when no
+    one follows their articles or sources, it must not load a revision or followers."""
     from review.services import revision_alerts_send
 
     follow_set(user=editor, following=True, source=Source.objects.create(name="EFE", slug="efe"))
