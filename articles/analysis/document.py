@@ -48,9 +48,9 @@ _LEMMA_FIX_FORMS = re.compile(
 class Document:
     """One document's attribution pass: the parse, its lookups and the findings."""
 
-    def __init__(self, doc: Doc, entities: Entities) -> None:
+    def __init__(self, doc: Doc, entities: Entities, *, text: str | None = None) -> None:
         self.doc = doc
-        self.text = doc.text
+        self.text = doc.text if text is None else text
         self.entities = entities
         self.starts = [token.idx for token in doc]
         if _LEMMA_FIX_FORMS.search(self.text):

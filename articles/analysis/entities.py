@@ -518,6 +518,7 @@ class _Pass:
     doc: Doc
     known: Sequence[tuple[int, int, str, str]]
     people: dict[str, str]
+    text: str
     mentions: list[Mention] = field(default_factory=list)
     covered: set[int] = field(default_factory=set)  # tokens inside a mention
     speaking: set[str] = field(default_factory=set)  # surnames that speak alone
@@ -793,7 +794,7 @@ def _capital_lines(state: _Pass) -> None:
     model's other guesses on such a line (any run of capitals looks like a name
     to it) are dropped, registry matches kept."""
     doc = state.doc
-    lines = _capital_line_spans(doc.text)
+    lines = _capital_line_spans(state.text)
     if not lines:
         return
     inside = {t.i for t in doc if any(a <= t.idx < b for a, b in lines)}
@@ -895,13 +896,18 @@ def find_entities(
     doc: Doc,
     known: Sequence[tuple[int, int, str, str]] = (),
     people: dict[str, str] | None = None,
+    *,
+    text: str | None = None,
 ) -> Entities:
     """Entity mentions of ``doc`` with one label per name across the article.
 
     ``known`` holds registry matches ``(start_token, end_token, label, canonical)``;
-    ``people`` maps every registry form of a person (name, aliases) to its name.
+    ``people`` maps every registry form of a person (name, aliases) to its name;
+    ``text`` is ``doc.text``, passed when known (spaCy builds it token by token).
     """
-    state = _Pass(doc=doc, known=known, people=dict(people or {}))
+    state = _Pass(
+        doc=doc, known=known, people=dict(people or {}), text=doc.text if text is None else text
+    )
     for step in PASSES:
         step(state)
     return _entities(state)

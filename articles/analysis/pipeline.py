@@ -2,11 +2,17 @@
 
 The pipeline is loaded lazily, once per process (``functools.cache``), and
 never at import time or in ``AppConfig.ready()``. Texts go through
-``nlp.pipe`` in batches, each inside a memory zone; the entity passes
+``nlp.pipe`` in batches; the entity passes
 (:mod:`articles.analysis.entities`) and the attribution rules
 (:mod:`articles.analysis.rules`) read the parse there, and only plain data
 (:mod:`articles.analysis.types`) with character offsets into the analysed
 text leaves: no spaCy object leaves the package.
+
+A parse adds every new word it meets to the pipeline's vocabulary and the
+tokenizer's cache, which makes the next parse of the same words faster. A
+long-running process keeps them up to ``SPACY_MAX_NEW_STRINGS`` strings beyond
+what the model loaded with; past that, the next analysis loads the pipeline
+afresh (:func:`current_pipeline`), so memory stays bounded.
 """
 
 from __future__ import annotations
@@ -36,27 +42,43 @@ MAX_BATCH_CHARS = 40_000
 # length of a document (a 999,000-character one took 3.3 GB RSS, a
 # 100,000-character one 0.5 GB with the small model).
 MAX_CHUNK_CHARS = 100_000
-# A memory zone belongs to the pipeline's vocabulary, not to a thread: analyses
-# running at once in two threads free each other's strings (spaCy's E018 and
-# worse). So one analysis at a time per process; re-entrant for nested loads.
+# A pipeline's vocabulary and tokenizer cache grow as it parses, and spaCy does
+# not promise that two threads may parse with one pipeline at once: one analysis
+# at a time per process; re-entrant for nested loads.
 _PIPELINE_LOCK = threading.RLock()
+# New strings a pipeline may gather (about 400 bytes each with the tokenizer's
+# cache, measured: 250,000 are about 100 MB) before it is loaded afresh.
+DEFAULT_MAX_NEW_STRINGS = 250_000
+# How many strings each pipeline's vocabulary held when it was loaded, by name.
+_LOADED_STRINGS: dict[str, int] = {}
 _LINE = re.compile(r"[^\r\n]+")
 
 
-def model_name() -> str:
-    """The spaCy pipeline to use: setting ``SPACY_MODEL``, then env, then default."""
-    name: Any = None
+def _setting(name: str) -> Any:
+    """A Django setting, or None when Django is not configured."""
     try:
         from django.conf import settings
         from django.core.exceptions import ImproperlyConfigured
 
         try:
-            name = getattr(settings, "SPACY_MODEL", None)
+            return getattr(settings, name, None)
         except ImproperlyConfigured:
-            name = None
+            return None
     except ImportError:  # pragma: no cover - Django is a dependency
-        name = None
-    return str(name or os.environ.get("SPACY_MODEL") or DEFAULT_MODEL)
+        return None
+
+
+def max_new_strings() -> int:
+    """Setting ``SPACY_MAX_NEW_STRINGS``, then env, then ``DEFAULT_MAX_NEW_STRINGS``."""
+    value = _setting("SPACY_MAX_NEW_STRINGS")
+    if value is None:
+        value = os.environ.get("SPACY_MAX_NEW_STRINGS") or DEFAULT_MAX_NEW_STRINGS
+    return int(value)
+
+
+def model_name() -> str:
+    """The spaCy pipeline to use: setting ``SPACY_MODEL``, then env, then default."""
+    return str(_setting("SPACY_MODEL") or os.environ.get("SPACY_MODEL") or DEFAULT_MODEL)
 
 
 def _mark_line_breaks(doc: Doc) -> Doc:
@@ -131,6 +153,20 @@ def load_pipeline(name: str) -> Language:
             nlp.add_pipe(_LINE_BREAKS_COMPONENT, before=before)
         else:
             nlp.add_pipe(_LINE_BREAKS_COMPONENT, first=True)
+    _LOADED_STRINGS[name] = len(nlp.vocab.strings)
+    return nlp
+
+
+def current_pipeline(name: str) -> Language:
+    """:func:`load_pipeline`, loaded afresh once its vocabulary holds more than
+    :func:`max_new_strings` strings beyond what it was loaded with (the old one,
+    and the registry matchers built on it, are dropped when no analysis uses them).
+    Call it holding ``_PIPELINE_LOCK``."""
+    nlp = load_pipeline(name)
+    if len(nlp.vocab.strings) - _LOADED_STRINGS.get(name, 0) > max_new_strings():
+        load_pipeline.cache_clear()
+        _known_matcher.cache_clear()
+        nlp = load_pipeline(name)
     return nlp
 
 
@@ -143,7 +179,8 @@ def get_nlp() -> Language:
 def _known_matcher(
     name: str, known: tuple[KnownName, ...]
 ) -> tuple[PhraseMatcher, dict[str, tuple[str, str]]]:
-    """A PhraseMatcher for the registry names, cached by model and registry.
+    """A PhraseMatcher for the registry names, cached by model and registry (the
+    cache is emptied when :func:`current_pipeline` loads the pipeline afresh).
 
     Returns the matcher and a map from match key to ``(label, canonical name)``.
     """
@@ -162,13 +199,29 @@ def _known_matcher(
     return matcher, keys
 
 
-def _known_spans(
-    doc: Doc, name: str, known: tuple[KnownName, ...]
-) -> list[tuple[int, int, str, str]]:
+# What one analysis call reads the registry with: its matcher and keys (None when
+# the registry is empty), and every form of a person mapped to the person's name.
+_Registry = tuple["tuple[PhraseMatcher, dict[str, tuple[str, str]]] | None", dict[str, str]]
+
+
+def _registry(name: str, known: tuple[KnownName, ...]) -> _Registry:
+    """The registry as one call reads it; take it holding ``_PIPELINE_LOCK`` right
+    after :func:`current_pipeline`, so that its matcher belongs to that pipeline."""
+    people = {
+        form: entry.name
+        for entry in known
+        if entry.label == "PERSON"
+        for form in (entry.name, *entry.aliases)
+        if form
+    }
+    return (_known_matcher(name, known) if known else None), people
+
+
+def _known_spans(doc: Doc, registry: _Registry) -> list[tuple[int, int, str, str]]:
     """Registry matches as ``(start_token, end_token, label, canonical)``."""
-    if not known:
+    if registry[0] is None:
         return []
-    matcher, keys = _known_matcher(name, known)
+    matcher, keys = registry[0]
     found: list[tuple[int, int, str, str]] = []
     for match_id, start, end in matcher(doc):
         label, canonical = keys[doc.vocab.strings[match_id]]
@@ -176,9 +229,10 @@ def _known_spans(
     return found
 
 
-def sentence_spans(doc: Doc) -> list[Sentence]:
-    """Sentences of the parse, split at line breaks, whitespace trimmed."""
-    text = doc.text
+def sentence_spans(doc: Doc, text: str | None = None) -> list[Sentence]:
+    """Sentences of the parse, split at line breaks, whitespace trimmed (``text`` is
+    ``doc.text``, passed when known: spaCy builds it token by token)."""
+    text = doc.text if text is None else text
     spans: list[Sentence] = []
     for sent in doc.sents:
         start = sent.start_char
@@ -193,21 +247,15 @@ def sentence_spans(doc: Doc) -> list[Sentence]:
     return spans
 
 
-def _analyse_doc(doc: Doc, name: str, known: tuple[KnownName, ...]) -> Analysis:
+def _analyse_doc(doc: Doc, text: str, registry: _Registry) -> Analysis:
+    """The analysis of ``doc``, the parse of ``text``."""
     from articles.analysis.entities import find_entities
     from articles.analysis.rules import find_attributions
 
-    people = {
-        form: entry.name
-        for entry in known
-        if entry.label == "PERSON"
-        for form in (entry.name, *entry.aliases)
-        if form
-    }
-    entities = find_entities(doc, _known_spans(doc, name, known), people)
-    attributions = find_attributions(doc, entities)
+    entities = find_entities(doc, _known_spans(doc, registry), registry[1], text=text)
+    attributions = find_attributions(doc, entities, text=text)
     return {
-        "sentences": sentence_spans(doc),
+        "sentences": sentence_spans(doc, text),
         "entities": [entity.as_dict() for entity in entities.mentions],
         "attributions": attributions,
     }
@@ -228,13 +276,11 @@ def analyse_texts(
     (:mod:`articles.analysis.chunks`); its offsets still index the whole text.
     """
     name = model_name()
-    known_tuple = tuple(known)
     with _PIPELINE_LOCK:
-        nlp = load_pipeline(name)
-        if known_tuple:
-            _known_matcher(name, known_tuple)  # build outside any memory zone
+        nlp = current_pipeline(name)
+        registry = _registry(name, tuple(known))
     parts: list[tuple[int, Analysis]] = []
-    for offset, last, analysis in _analyse_pieces(nlp, texts, name, known_tuple, batch_size):
+    for offset, last, analysis in _analyse_pieces(nlp, texts, registry, batch_size):
         parts.append((offset, analysis))
         if last:
             yield parts[0][1] if len(parts) == 1 else chunks.joined(parts)
@@ -254,7 +300,7 @@ def _pieces(text: str, max_length: int) -> list[_Piece]:
 
 
 def _analyse_pieces(
-    nlp: Language, texts: Iterable[str], name: str, known: tuple[KnownName, ...], batch_size: int
+    nlp: Language, texts: Iterable[str], registry: _Registry, batch_size: int
 ) -> Iterator[tuple[int, bool, Analysis]]:
     """Every piece's analysis, in order; a batch ends at ``batch_size`` pieces or
     ``MAX_BATCH_CHARS`` characters."""
@@ -264,24 +310,24 @@ def _analyse_pieces(
     for text in texts:
         for piece in _pieces(text, nlp.max_length):
             if batch and chars + len(piece[2]) > MAX_BATCH_CHARS:
-                yield from _analyse_batch(nlp, batch, name, known)
+                yield from _analyse_batch(nlp, batch, registry)
                 batch, chars = [], 0
             batch.append(piece)
             chars += len(piece[2])
             if len(batch) >= size:
-                yield from _analyse_batch(nlp, batch, name, known)
+                yield from _analyse_batch(nlp, batch, registry)
                 batch, chars = [], 0
     if batch:
-        yield from _analyse_batch(nlp, batch, name, known)
+        yield from _analyse_batch(nlp, batch, registry)
 
 
 def _analyse_batch(
-    nlp: Language, batch: list[_Piece], name: str, known: tuple[KnownName, ...]
+    nlp: Language, batch: list[_Piece], registry: _Registry
 ) -> list[tuple[int, bool, Analysis]]:
-    """Parse one batch inside a memory zone; only plain data leaves the zone."""
-    with _PIPELINE_LOCK, nlp.memory_zone():
+    """Parse one batch; only plain data leaves."""
+    with _PIPELINE_LOCK:
         docs = nlp.pipe([piece for _, _, piece in batch], batch_size=len(batch))
         return [
-            (offset, last, _analyse_doc(doc, name, known))
-            for (offset, last, _), doc in zip(batch, docs, strict=True)
+            (offset, last, _analyse_doc(doc, piece, registry))
+            for (offset, last, piece), doc in zip(batch, docs, strict=True)
         ]

@@ -68,12 +68,15 @@ _WINDOW = 15  # tokens after a closing quote where its cue may be
 _BACK_STEPS = 10  # tokens before an opening quote where its cue may be
 
 
-def find_attributions(doc: Doc, entities: Entities) -> list[Attribution]:
+def find_attributions(
+    doc: Doc, entities: Entities, *, text: str | None = None
+) -> list[Attribution]:
     """All attributions in ``doc`` as plain dicts, ordered by cue position.
 
-    The People / Sources registry reaches the rules through ``entities``.
+    The People / Sources registry reaches the rules through ``entities``; ``text``
+    is ``doc.text``, passed when known (spaCy builds it token by token).
     """
-    d = Document(doc, entities)
+    d = Document(doc, entities, text=text)
     forms.transcripts(d)
     pending = direct_quotes(d)
     verbs(d)

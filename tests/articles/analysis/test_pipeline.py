@@ -46,6 +46,37 @@ def test_pipeline_is_loaded_once_per_process() -> None:
     assert nlp.load_pipeline(nlp.model_name()) is nlp.get_nlp()
 
 
+def test_a_pipeline_that_met_too_many_new_words_is_loaded_afresh() -> None:
+    """A long-running worker keeps the words it has met (its next parses are faster),
+    but not without bound: past SPACY_MAX_NEW_STRINGS new strings, the next analysis
+    loads the pipeline afresh, without those words, and analyses as before (the
+    registry's names included)."""
+    from django.test import override_settings
+
+    text = 'Ana Kovac said on Monday that the bridge would reopen. "We are ready," Kovac said.'
+    known = (KnownName(name="Ana Kovac", label="PERSON", aliases=("Kovac",)),)
+    before = analyse_text(text, known=known)
+    strange = " ".join(f"Zqxv{n}word" for n in range(150)) + "."
+    with override_settings(SPACY_MAX_NEW_STRINGS=100):
+        analyse_text(strange)
+        grown = nlp.get_nlp()
+        assert "Zqxv7word" in grown.vocab.strings
+        after = analyse_text(text, known=known)
+    fresh = nlp.get_nlp()
+    assert fresh is not grown
+    assert "Zqxv7word" not in fresh.vocab.strings
+    assert after == before
+    assert any(e["text"] == "Kovac" and e["label"] == "PERSON" for e in after["entities"])
+    assert [a["speaker"]["text"] for a in after["attributions"]] == ["Ana Kovac", "Kovac"]
+
+
+def test_a_pipeline_keeps_the_words_it_met_below_the_bound() -> None:
+    before = nlp.get_nlp()
+    analyse_text("Qwzrt Blorvington said the plan was sound.")
+    assert nlp.get_nlp() is before
+    assert "Blorvington" in before.vocab.strings
+
+
 def test_model_name_falls_back_to_env_when_django_is_not_configured(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
