@@ -52,7 +52,9 @@ class Document:
         self.doc = doc
         self.text = doc.text if text is None else text
         self.entities = entities
-        self.starts = [token.idx for token in doc]
+        # The doc's tokens, made once (spaCy makes a new Token at every ``doc[i]``).
+        self.tokens = list(doc)
+        self.starts = [token.idx for token in self.tokens]
         if _LEMMA_FIX_FORMS.search(self.text):
             for token in doc:
                 if token.lower_ in LEMMA_FIXES and token.pos_ == "VERB":
@@ -81,13 +83,14 @@ class Document:
 
     def chars(self, first: int, last: int) -> Offsets:
         """Character span of tokens ``first..last`` inclusive."""
-        return self.doc[first].idx, self.doc[last].idx + len(self.doc[last])
+        tokens = self.tokens
+        return tokens[first].idx, tokens[last].idx + len(tokens[last])
 
     def trimmed(self, first: int, last: int, drop_marks: bool = True) -> Offsets | None:
         """Tokens ``first..last`` without punctuation, spaces and conjunctions at the
         edges (and a leading "that" with ``drop_marks``); quote marks that open or
         close a quotation inside are kept."""
-        doc = self.doc
+        doc = self.tokens
         while first <= last and (
             doc[first].is_punct
             or doc[first].is_space

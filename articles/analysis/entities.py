@@ -315,7 +315,7 @@ def _has_age(doc: Doc, end: int) -> bool:
     )
 
 
-def _numeric_spans(doc: Doc) -> list[tuple[int, int, str]]:
+def _numeric_spans(doc: Sequence[Token]) -> list[tuple[int, int, str]]:
     """Amounts the model tends to miss: "42 billion euro", "18.50 euros", "34%"."""
     found: list[tuple[int, int, str]] = []
     for token in doc:
@@ -338,7 +338,7 @@ def _numeric_spans(doc: Doc) -> list[tuple[int, int, str]]:
 
 
 def _unlabelled_speakers(
-    doc: Doc, covered: set[int], speaking: set[str] = frozenset()
+    doc: Sequence[Token], covered: set[int], speaking: set[str] = frozenset()
 ) -> list[tuple[int, int]]:
     """Runs of 2-3 capitalised proper nouns, not yet an entity, that are the subject of
     "say"/"tell"... ("… ," Dennis Omondi told reporters), or whose last word alone is
@@ -384,7 +384,7 @@ def _full_name_like(doc: Doc, start: int, end: int) -> bool:
     )
 
 
-def _names_a_medium(doc: Doc, end: int) -> bool:
+def _names_a_medium(doc: Sequence[Token], end: int) -> bool:
     """Whether the name ending before ``end`` modifies "news agency", "channel"...."""
     last = doc[end - 1]
     after = doc[end] if end < len(doc) else None
@@ -397,7 +397,7 @@ def _names_a_medium(doc: Doc, end: int) -> bool:
     )
 
 
-def _named_organisations(doc: Doc, covered: set[int]) -> list[tuple[int, int]]:
+def _named_organisations(doc: Sequence[Token], covered: set[int]) -> list[tuple[int, int]]:
     """Unlabelled proper nouns the words around make organisations: a name before
     "news agency" / "television channel" ("the RIA news agency"), in apposition to
     an organisation noun ("Spain's weather agency, Aemet"), or a capitalised run
@@ -439,7 +439,7 @@ def _named_organisations(doc: Doc, covered: set[int]) -> list[tuple[int, int]]:
     return found
 
 
-def _speaking_surnames(doc: Doc) -> set[str]:
+def _speaking_surnames(doc: Sequence[Token]) -> set[str]:
     """Single capitalised words that are the subject of "say"/"tell"... ("Boateng says")."""
     return {
         token.text
@@ -519,6 +519,9 @@ class _Pass:
     known: Sequence[tuple[int, int, str, str]]
     people: dict[str, str]
     text: str
+    # The doc's tokens, made once: spaCy makes a new Token object at every
+    # ``doc[i]`` and every step over the doc, and the passes read each many times.
+    tokens: list[Token] = field(default_factory=list)
     mentions: list[Mention] = field(default_factory=list)
     covered: set[int] = field(default_factory=set)  # tokens inside a mention
     speaking: set[str] = field(default_factory=set)  # surnames that speak alone
@@ -601,7 +604,7 @@ def _amounts(state: _Pass) -> None:
     doc = state.doc
     at_token = {i: m for m in state.mentions for i in range(m.start, m.end)}
     dropped: set[int] = set()
-    for start, end, label in _numeric_spans(doc):
+    for start, end, label in _numeric_spans(state.tokens):
         clash = list({id(m): m for i in range(start, end) if (m := at_token.get(i))}.values())
         if any(m.label not in _NUMERIC_LABELS or m.fixed for m in clash):
             continue
@@ -619,7 +622,7 @@ def _amounts(state: _Pass) -> None:
 
 def _nationalities(state: _Pass) -> None:
     """Nationality adjectives are NORP, never GPE; unlabelled ones are added."""
-    doc = state.doc
+    doc = state.tokens
     for mention in state.mentions:
         state.covered.update(range(mention.start, mention.end))
         if (
@@ -639,16 +642,16 @@ def _nationalities(state: _Pass) -> None:
 
 def _organisations(state: _Pass) -> None:
     """Unlabelled names the words around make organisations ("the RIA news agency")."""
-    for start, end in _named_organisations(state.doc, state.covered):
+    for start, end in _named_organisations(state.tokens, state.covered):
         state.add(start, end, "ORG", fixed=True, anchored=True)
 
 
 def _speaking_people(state: _Pass) -> None:
     """Full names whose surname speaks alone elsewhere are people, and so are
     unlabelled runs of capitalised words that speak ("Dennis Omondi told ...")."""
-    state.speaking = _speaking_surnames(state.doc)
+    state.speaking = _speaking_surnames(state.tokens)
     _promote_quoted_full_names(state.doc, state.mentions, state.speaking)
-    for start, end in _unlabelled_speakers(state.doc, state.covered, state.speaking):
+    for start, end in _unlabelled_speakers(state.tokens, state.covered, state.speaking):
         state.add(start, end, "PERSON")
 
 
@@ -684,7 +687,7 @@ def _person_forms(state: _Pass) -> None:
 def _surnames(state: _Pass) -> None:
     """Unlabelled repeats of a person's surname are that person."""
     surnames = {form for form in state.person_forms if " " not in form}
-    for token in state.doc:
+    for token in state.tokens:
         if (
             token.i not in state.covered
             and token.text in surnames
@@ -695,7 +698,7 @@ def _surnames(state: _Pass) -> None:
 
 def _repeats(state: _Pass) -> None:
     """Unlabelled repeats of a name the model labelled elsewhere join the vote."""
-    doc = state.doc
+    doc = state.tokens
     names: dict[str, dict[tuple[str, ...], str]] = defaultdict(dict)
     for mention in state.mentions:
         if mention.label in NAME_LABELS and mention.label != "NORP":
@@ -906,7 +909,11 @@ def find_entities(
     ``text`` is ``doc.text``, passed when known (spaCy builds it token by token).
     """
     state = _Pass(
-        doc=doc, known=known, people=dict(people or {}), text=doc.text if text is None else text
+        doc=doc,
+        known=known,
+        people=dict(people or {}),
+        text=doc.text if text is None else text,
+        tokens=list(doc),
     )
     for step in PASSES:
         step(state)

@@ -445,7 +445,7 @@ def add_quote(d: Document, speaker: Token | None, cue: Token, inside: Offsets) -
 
 def verbs(d: Document) -> None:
     """Rules 2-4 over every token outside quotations not already a quote's cue."""
-    for token in d.doc:
+    for token in d.tokens:
         if d.quoted[token.i] or token.i in d.used_cues:
             continue
         lower = token.lower_
