@@ -32,8 +32,10 @@ QUOTE_CUES = lexicon.words("quote_cue_verbs")
 
 def is_cue_verb(token: Token) -> bool:
     """Whether ``token`` is a reporting verb (with its particle where one is needed)."""
+    if token.pos_ not in ("VERB", "AUX"):
+        return False
     lemma = token.lemma_.lower()
-    if lemma not in REPORTING_VERBS or token.pos_ not in ("VERB", "AUX"):
+    if lemma not in REPORTING_VERBS:
         return False
     particle = NEEDS_PARTICLE.get(lemma)
     if particle is not None:

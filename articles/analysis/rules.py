@@ -449,13 +449,16 @@ def verbs(d: Document) -> None:
         if d.quoted[token.i] or token.i in d.used_cues:
             continue
         lower = token.lower_
+        pos = token.pos_
         if lower == "according":
             according(d, token)
-        elif token.pos_ == "NOUN" and lower in NOUN_CUES:
+        elif pos == "NOUN" and lower in NOUN_CUES:
             noun_cue(d, token)
-        elif token.pos_ == "VERB" and token.lemma_.lower() in NAMING_VERBS and naming_cue(d, token):
+        elif pos not in ("VERB", "AUX"):
+            continue  # what follows needs a verb (is_cue_verb: a verb or an auxiliary)
+        elif pos == "VERB" and token.lemma_.lower() in NAMING_VERBS and naming_cue(d, token):
             continue
-        elif token.pos_ == "VERB" and lower in ("put", "puts") and as_cue(d, token):
+        elif pos == "VERB" and lower in ("put", "puts") and as_cue(d, token):
             continue
         elif is_cue_verb(token):
             verb_cue(d, token)
