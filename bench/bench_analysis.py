@@ -9,7 +9,7 @@ loaded pipeline:
 
 - raw: `nlp.pipe(texts, batch_size=16)` consumed (parsing only);
 - analysis: `analyse_texts(texts, batch_size=16)` consumed (parsing, entity
-  post-pass, attribution rules, conversion to plain data, memory zones).
+  post-pass, attribution rules, conversion to plain data).
 
 Reports words/s for both, their ratio (budget: at least 0.85) and the peak
 RSS of the process (budget: under 400 MB). `--check` exits 1 when a budget
