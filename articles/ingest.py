@@ -139,8 +139,16 @@ _FURNITURE_RES: tuple[re.Pattern[str], ...] = tuple(
         r"^(?:follow|like) us on\b",
     )
 )
-# One pattern for all of them (the same flags): one search a line instead of one each.
-_FURNITURE_RE = re.compile("|".join(f"(?:{p.pattern})" for p in _FURNITURE_RES), re.IGNORECASE)
+# The same patterns joined (they share their flags): those anchored at the start
+# of the line tried there only, the others searched for; two calls a line, not 30.
+_FURNITURE_START_RE = re.compile(
+    "|".join(f"(?:{p.pattern})" for p in _FURNITURE_RES if p.pattern.startswith("^")),
+    re.IGNORECASE,
+)
+_FURNITURE_ANYWHERE_RE = re.compile(
+    "|".join(f"(?:{p.pattern})" for p in _FURNITURE_RES if not p.pattern.startswith("^")),
+    re.IGNORECASE,
+)
 # C0 control characters other than tab, line feed, form feed and carriage return.
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
 _BREADCRUMB_RE = re.compile(r"\S\s*(?:>|\u203a|\u00bb|\|)\s*\S")
@@ -575,7 +583,7 @@ def furniture_kind(line: str) -> str | None:
         return "links"
     if lower in BOILERPLATE_LINES or _SOCIAL_LINE_RE.fullmatch(lower):
         return "line"
-    if _FURNITURE_RE.search(line):
+    if _FURNITURE_START_RE.match(line) or _FURNITURE_ANYWHERE_RE.search(line):
         return "line"
     if _words(line) <= 12 and _BREADCRUMB_RE.search(line) and not _is_prose(line):
         return "line"
