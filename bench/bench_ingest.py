@@ -97,26 +97,29 @@ def fresh_run_database() -> None:
 def start_workers(count: int, logs: Path) -> list[subprocess.Popen[bytes]]:
     """``count`` db_worker processes, each logging to ``logs/worker-N.log``."""
     logs.mkdir(parents=True, exist_ok=True)
-    return [
-        subprocess.Popen(
-            [
-                sys.executable,
-                "manage.py",
-                "db_worker",
-                "--no-reload",
-                "--no-startup-delay",
-                "--interval",
-                "0.05",
-                "--worker-id",
-                f"bench-{n}",
-            ],
-            cwd=ROOT,
-            env=env_for(RUN_DB),
-            stdout=subprocess.DEVNULL,
-            stderr=(logs / f"worker-{n}.log").open("ab"),
-        )
-        for n in range(count)
-    ]
+    workers = []
+    for n in range(count):
+        with (logs / f"worker-{n}.log").open("ab") as log:  # the worker keeps its own copy
+            workers.append(
+                subprocess.Popen(
+                    [
+                        sys.executable,
+                        "manage.py",
+                        "db_worker",
+                        "--no-reload",
+                        "--no-startup-delay",
+                        "--interval",
+                        "0.05",
+                        "--worker-id",
+                        f"bench-{n}",
+                    ],
+                    cwd=ROOT,
+                    env=env_for(RUN_DB),
+                    stdout=subprocess.DEVNULL,
+                    stderr=log,
+                )
+            )
+    return workers
 
 
 _TASK_LOG = re.compile(
