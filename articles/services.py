@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import hashlib
 import logging
 import secrets
 import time
@@ -24,7 +25,7 @@ from django_tasks.exceptions import TaskResultDoesNotExist
 from articles import analysis as nlp
 from articles import hooks
 from articles.changes import FIELDS, is_minor_change
-from articles.ingest import CaptureDraft, draft_from_json, draft_to_json
+from articles.ingest import CaptureDraft, draft_from_json, draft_to_json, read_capture
 from articles.models import (
     Activity,
     Analysis,
@@ -415,20 +416,23 @@ def revision_record(
     any transaction of your own."""
     if analysis is None:
         analysis = drafts_analyse([draft])[0]
-    return _revision_write(
-        draft=draft,
-        author=author,
-        origin=origin,
-        filename=filename,
-        captured_at=captured_at,
-        analysis=analysis,
-        article=article,
-        note=note,
-        new_article=new_article,
-        ask_on_headline_change=ask_on_headline_change,
-        via=via,
-        batch=batch,
-    )
+    # Alone: its own transaction, or a savepoint inside the caller's. In a batch: part
+    # of the batch's transaction, with no savepoint (two round trips a capture).
+    with transaction.atomic(savepoint=batch is None):
+        return _revision_write(
+            draft=draft,
+            author=author,
+            origin=origin,
+            filename=filename,
+            captured_at=captured_at,
+            analysis=analysis,
+            article=article,
+            note=note,
+            new_article=new_article,
+            ask_on_headline_change=ask_on_headline_change,
+            via=via,
+            batch=batch,
+        )
 
 
 # Any constant bigint: the PostgreSQL advisory lock that serialises recordings.
@@ -447,14 +451,7 @@ def _recording_lock() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [RECORDING_LOCK_KEY])
 
 
-def _revision_write(*, batch: RecordingBatch | None, **kwargs: Any) -> RecordResult:
-    # Alone: its own transaction, or a savepoint inside the caller's. In a batch: part
-    # of the batch's transaction, with no savepoint (two round trips a capture).
-    with transaction.atomic(savepoint=batch is None):
-        return _revision_write_in(batch=batch, **kwargs)
-
-
-def _revision_write_in(
+def _revision_write(
     *,
     draft: CaptureDraft,
     author: AbstractBaseUser | None,
@@ -625,6 +622,15 @@ class CaptureIn:
     filename: str
     capture_sha256: str
     draft: CaptureDraft
+
+    @classmethod
+    def read(cls, data: bytes, *, filename: str) -> CaptureIn:
+        """The capture in a file's bytes (``CaptureRefused`` when they hold none)."""
+        return cls(
+            filename=filename,
+            capture_sha256=hashlib.sha256(data).hexdigest(),
+            draft=read_capture(data, filename=filename),
+        )
 
 
 @transaction.atomic

@@ -35,7 +35,6 @@ with the machine's load average.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import os
 import re
 import statistics
@@ -145,20 +144,9 @@ def task_times(logs: Path, offsets: dict[Path, int]) -> tuple[float, float, int]
 
 
 def captures_in(paths: list[Path]) -> list:
-    from articles.ingest import read_capture
     from articles.services import CaptureIn
 
-    out = []
-    for path in paths:
-        data = path.read_bytes()
-        out.append(
-            CaptureIn(
-                filename=path.name,
-                capture_sha256=hashlib.sha256(data).hexdigest(),
-                draft=read_capture(data, filename=path.name),
-            )
-        )
-    return out
+    return [CaptureIn.read(path.read_bytes(), filename=path.name) for path in paths]
 
 
 def ingest(paths: list[Path], *, size: int) -> list[int]:

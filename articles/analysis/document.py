@@ -56,7 +56,7 @@ class Document:
         self.tokens = list(doc)
         self.starts = [token.idx for token in self.tokens]
         if _LEMMA_FIX_FORMS.search(self.text):
-            for token in doc:
+            for token in self.tokens:
                 if token.lower_ in LEMMA_FIXES and token.pos_ == "VERB":
                     token.lemma_ = LEMMA_FIXES[token.lower_]
         self.sent_of: list[int] = [0] * len(doc)

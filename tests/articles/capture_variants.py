@@ -10,7 +10,6 @@ are matched to it, and no two captures have the same content.
 
 from __future__ import annotations
 
-import hashlib
 import random
 import re
 from pathlib import Path
@@ -127,14 +126,6 @@ def write_captures(
 def import_batch_of(texts: list[tuple[str, str]]) -> ImportBatch:
     """An import batch of these captures (file name, text), waiting to be recorded."""
     from articles import services
-    from articles.ingest import read_capture
 
-    captures = [
-        services.CaptureIn(
-            filename=name,
-            capture_sha256=hashlib.sha256(text.encode()).hexdigest(),
-            draft=read_capture(text.encode(), filename=name),
-        )
-        for name, text in texts
-    ]
+    captures = [services.CaptureIn.read(text.encode(), filename=name) for name, text in texts]
     return services.import_batch_create(captures=captures, label="test")

@@ -11,7 +11,6 @@ enqueues again the captures whose task was lost (a worker killed mid-batch).
 
 from __future__ import annotations
 
-import hashlib
 import sys
 import time
 from collections import Counter
@@ -23,7 +22,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.urls import reverse
 
 from articles import services
-from articles.ingest import CaptureRefused, read_capture
+from articles.ingest import CaptureRefused
 from articles.models import ImportItem
 
 POLL_SECONDS = 0.5
@@ -87,24 +86,21 @@ class Command(BaseCommand):
         captures: dict[int, services.CaptureIn] = {}
         for index, path in enumerate(files):
             try:
-                data = path.read_bytes()
-                draft = read_capture(data, filename=path.name)
+                capture = services.CaptureIn.read(path.read_bytes(), filename=path.name)
             except CaptureRefused as exc:
                 refused[index] = str(exc)
             except OSError as exc:
                 refused[index] = f"cannot read file: {exc.strerror or exc}"
             else:
-                mismatch = None if options["yes"] else services.headline_mismatch_find(draft=draft)
+                mismatch = (
+                    None if options["yes"] else services.headline_mismatch_find(draft=capture.draft)
+                )
                 if mismatch is not None:
                     refused[index] = (
                         f"{mismatch}; nothing recorded (--yes records it as a new revision of it)"
                     )
                     continue
-                captures[index] = services.CaptureIn(
-                    filename=path.name,
-                    capture_sha256=hashlib.sha256(data).hexdigest(),
-                    draft=draft,
-                )
+                captures[index] = capture
 
         item_of = _earlier_items(captures)
         self.batch_url = ""
