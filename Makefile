@@ -57,6 +57,7 @@ bench: install-dev
 	$(PY) bench/bench_cli_diff.py
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/bench_load.py
 	DATABASE_URL=$(ARCHIVE_DATABASE_URL) $(PY) bench/bench_archive.py
+	DATABASE_URL=$(ARCHIVE_DATABASE_URL) $(PY) bench/bench_matching.py
 	# need PostgreSQL at 127.0.0.1:5432 (user postgres); they make their own databases
 	$(PY) bench/bench_recording.py
 	$(PY) bench/bench_ingest.py

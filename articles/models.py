@@ -273,6 +273,9 @@ class Revision(AppendOnlyModel):
     class Meta:
         ordering = ["article", "number"]
         triggers = [append_only_trigger()]
+        # Matching a capture to its article by headline (services.article_match); the
+        # opening-paragraph match has its own index on PostgreSQL (migration 0011).
+        indexes = [models.Index(fields=["title"], name="revision_title")]
         constraints = [
             models.UniqueConstraint(fields=["article", "number"], name="unique_revision_number"),
             models.CheckConstraint(condition=Q(number__gte=1), name="revision_number_positive"),

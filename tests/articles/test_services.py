@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from io import StringIO
 
 import pytest
-from django.db import IntegrityError
+from django.core.management import call_command
+from django.db import IntegrityError, connection
+from django.db.models import Count
+from django.test.utils import CaptureQueriesContext
 
 from articles.ingest import CaptureDraft
 from articles.models import Activity, Analysis, Article, ImmutableRevisionError, Revision, Source
-from articles.services import RecordOutcome, revision_record
+from articles.services import RecordOutcome, article_match, revision_record
 
 
 def test_first_capture_creates_article_revision_source_and_analysis(recorded_seed) -> None:
@@ -117,3 +121,94 @@ def test_a_failed_record_writes_nothing(db) -> None:
     assert Article.objects.count() == 0
     assert Revision.objects.count() == 0
     assert Source.objects.count() == 0
+
+
+# Longer than the 200 characters the opening-paragraph match compares in the
+# database, with the characters LIKE treats specially.
+LONG_OPENING = (
+    "The harbour authority said on Tuesday that the north quay would reopen to container "
+    "ships next month, after eight weeks of repairs to the sea wall that storms had "
+    "breached in January, and that fees would rise 5% for vessels_over 200 metres"
+)
+
+
+def test_an_opening_paragraph_matches_whole_beyond_the_part_the_database_compares(
+    db,
+) -> None:
+    assert len(LONG_OPENING) > 200
+    first = revision_record(
+        draft=CaptureDraft(
+            title="North quay to reopen", body=f"{LONG_OPENING}.\n\nRepairs.", credited_source="DPA"
+        )
+    )
+    retitled = revision_record(
+        draft=CaptureDraft(
+            title="Quay reopens next month",
+            body=f"{LONG_OPENING}.\n\nRepairs and fees.",
+            credited_source="DPA",
+        )
+    )
+    assert retitled.outcome is RecordOutcome.NEW_REVISION
+    assert retitled.article == first.article
+    # The same first 200 characters, another opening paragraph: another article.
+    other = revision_record(
+        draft=CaptureDraft(
+            title="Fees rise at the harbour",
+            body=f"{LONG_OPENING}, officials said.\n\nRepairs.",
+            credited_source="DPA",
+        )
+    )
+    assert other.outcome is RecordOutcome.NEW_ARTICLE
+
+
+def test_a_short_opening_matches_only_the_same_paragraph_not_a_longer_one(db) -> None:
+    first = revision_record(
+        draft=CaptureDraft(
+            title="Boats return", body="Boats returned.\n\nMore.", credited_source="AFP"
+        )
+    )
+    longer = revision_record(
+        draft=CaptureDraft(
+            title="Boats back in port",
+            body="Boats returned to the 5% quay.\n\nMore.",
+            credited_source="AFP",
+        )
+    )
+    assert longer.outcome is RecordOutcome.NEW_ARTICLE
+    same = revision_record(
+        draft=CaptureDraft(
+            title="Boats back", body="Boats returned.\n\nLater.", credited_source="AFP"
+        )
+    )
+    assert same.outcome is RecordOutcome.NEW_REVISION
+    assert same.article == first.article
+
+
+@pytest.mark.postgres
+def test_postgres_matches_a_capture_in_an_archive_through_indexes(db) -> None:
+    """In an archive, finding a capture's article by headline and by opening paragraph
+    reads an index, not every revision of the source."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the opening-paragraph index is PostgreSQL's")
+    call_command("generate_corpus", 300, templates=2, batch_size=100, seed=4, stdout=StringIO())
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE articles_revision")
+        cursor.execute("ANALYZE articles_article")
+    source = Source.objects.annotate(n=Count("articles")).order_by("-n").first()
+    draft = CaptureDraft(
+        title="A headline on no revision",
+        body=f"{LONG_OPENING}.\n\nNothing else.",
+        credited_source=source.name,
+    )
+    with CaptureQueriesContext(connection) as queries:
+        assert article_match(draft=draft, source=source) is None
+    plans = []
+    with connection.cursor() as cursor:
+        for query in queries.captured_queries:
+            cursor.execute("EXPLAIN " + query["sql"])
+            plans.append("\n".join(row[0] for row in cursor.fetchall()))
+    by_title = [plan for plan in plans if "title" in plan and "revision_title" in plan]
+    by_opening = [plan for plan in plans if "revision_opening" in plan]
+    assert len(by_title) == 1, plans
+    assert len(by_opening) == 1, plans
+    assert not any("Seq Scan on articles_revision" in plan for plan in plans), plans
