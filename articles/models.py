@@ -313,6 +313,8 @@ class Analysis(NulFreeText, models.Model):
     class Meta:
         ordering = ["-created_at"]
         verbose_name_plural = "analyses"
+        # A capture whose content is on record reuses its analysis (services.drafts_analyse).
+        indexes = [models.Index(fields=["content_hash"], name="analysis_content_hash")]
         constraints = [
             models.UniqueConstraint(
                 fields=["revision", "pipeline_version", "model"],

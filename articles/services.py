@@ -596,6 +596,18 @@ def _fields_of(version: Revision | CaptureDraft) -> dict[str, str]:
     return {name: getattr(version, name) for name in FIELDS}
 
 
+def analyses_stored(*, content_hashes: Iterable[str]) -> dict[str, Analysis]:
+    """The analyses on record (for the current pipeline) of these contents, by hash."""
+    return {
+        row.content_hash: row
+        for row in Analysis.objects.filter(
+            content_hash__in=set(content_hashes),
+            pipeline_version=nlp.PIPELINE_VERSION,
+            model=nlp.model_name(),
+        )
+    }
+
+
 def drafts_analyse(drafts: Sequence[CaptureDraft]) -> list[nlp.Analysis]:
     """The analysis of each draft: the stored one when the same content is on record
     (for the current pipeline), else computed, all new ones in one batched spaCy pass.
@@ -604,14 +616,7 @@ def drafts_analyse(drafts: Sequence[CaptureDraft]) -> list[nlp.Analysis]:
     if not drafts:
         return []
     hashes = [draft_content_hash(draft) for draft in drafts]
-    stored = {
-        row.content_hash: row
-        for row in Analysis.objects.filter(
-            content_hash__in=set(hashes),
-            pipeline_version=nlp.PIPELINE_VERSION,
-            model=nlp.model_name(),
-        )
-    }
+    stored = analyses_stored(content_hashes=hashes)
     fresh = [i for i, content_hash in enumerate(hashes) if content_hash not in stored]
     known = known_names() if fresh else ()
     if len(fresh) == 1:

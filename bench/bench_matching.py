@@ -1,15 +1,17 @@
-"""Matching a capture to its article in an archive of 100,000 articles (PostgreSQL).
+"""What recording a capture looks up in an archive of 100,000 articles (PostgreSQL).
 
     DATABASE_URL=postgres://.../newsdesk_archive .venv/bin/python bench/bench_matching.py
 
 Before a capture is recorded, `services.article_match` finds the article it belongs
 to: by canonical URL, else among the revisions of its credited source by headline,
-else by opening paragraph. This times that matching against the archive in
-DATABASE_URL (filled first with ``manage.py generate_corpus`` up to ``--articles``
-articles when it holds fewer, as bench/bench_archive.py does; the same database can
-serve both), with the headline and opening-paragraph indexes (migration 0011), and
-as the baseline, in the same run, without them: dropped inside a transaction that
-is rolled back. The two alternate round by round.
+else by opening paragraph; and before it is analysed, `services.analyses_stored`
+finds whether its content is analysed on record (a task asks for its 16 captures at
+once). This times both against the archive in DATABASE_URL (filled first with
+``manage.py generate_corpus`` up to ``--articles`` articles when it holds fewer, as
+bench/bench_archive.py does; the same database can serve both), with the indexes
+of migrations 0011 and 0012 (headline, opening paragraph, analysed content), and as
+the baseline, in the same run, without them: dropped inside a transaction that is
+rolled back. The two alternate round by round.
 
 The captures (``--captures`` of each kind, credited to the archive's largest source):
 new ones, for which every query runs and finds nothing (what most of an import is);
@@ -17,7 +19,8 @@ ones whose headline is on record; ones whose opening paragraph is on record unde
 another headline (revisions recorded for the run, each opening its own, as in a
 real archive, and rolled back at the end); and, for the worst case, the same with
 the generator's openings, each shared by some 4,000 revisions (it reuses twelve
-stories). The answers are checked to be the same with and without the indexes.
+stories); then the analysis look-up, for new contents and for contents on record.
+The answers are checked to be the same with and without the indexes.
 
 Prints milliseconds per capture of each kind (median over rounds) and the ratio.
 """
@@ -29,13 +32,15 @@ import os
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-INDEXES = ("revision_title", "revision_opening")
+INDEXES = ("revision_title", "revision_opening", "analysis_content_hash")
 
 
 def main() -> int:
@@ -61,7 +66,7 @@ def main() -> int:
 
     from articles.ingest import CaptureDraft
     from articles.models import Article, Revision, Source
-    from articles.services import article_match, draft_content_hash
+    from articles.services import analyses_stored, article_match, draft_content_hash
 
     if connection.vendor != "postgresql":
         raise SystemExit("bench_matching needs PostgreSQL (DATABASE_URL)")
@@ -106,19 +111,45 @@ def main() -> int:
         )
         for n in range(args.captures)
     ]
-    kinds = {
-        "new": new,
-        "headline on record": by_headline,
-        "opening on record": [
-            replace(draft, title=f"A new headline {stamp}-{n}") for n, draft in enumerate(unique)
-        ],
+
+    def matched(draft: CaptureDraft) -> object:
+        found = article_match(draft=draft, source=source)
+        return (found.article.pk, found.by) if found is not None else None
+
+    def stored(hashes: list[str]) -> object:
+        return sorted(analyses_stored(content_hashes=hashes)) or None
+
+    def tasks(hashes: list[str]) -> list[list[str]]:
+        return [hashes[n : n + 16] for n in range(0, len(hashes), 16)]
+
+    # Each kind: what is timed, on what, and how many captures that is.
+    kinds: dict[str, tuple[Callable[[Any], object], list[Any], int]] = {
+        "new": (matched, new, len(new)),
+        "headline on record": (matched, by_headline, len(by_headline)),
+        "opening on record": (
+            matched,
+            [replace(d, title=f"A new headline {stamp}-{n}") for n, d in enumerate(unique)],
+            len(unique),
+        ),
         # The generator's twelve stories: each opening is that of some 4,000 revisions.
-        "opening, synthetic": [
-            CaptureDraft(
-                title=f"A new headline {stamp}-{n}", body=r.body, credited_source=source.name
-            )
-            for n, r in enumerate(on_record[args.captures :])
-        ],
+        "opening, synthetic": (
+            matched,
+            [
+                CaptureDraft(
+                    title=f"A new headline {stamp}-{n}", body=r.body, credited_source=source.name
+                )
+                for n, r in enumerate(on_record[args.captures :])
+            ],
+            args.captures,
+        ),
+        # Before the analysis, a task asks which of its captures' contents are analysed
+        # on record (services.drafts_analyse): new ones, and ones on record.
+        "analysis, new": (stored, tasks([draft_content_hash(d) for d in new]), len(new)),
+        "analysis on record": (
+            stored,
+            tasks([r.content_hash for r in on_record[: args.captures]]),
+            args.captures,
+        ),
     }
 
     def match_all(indexed: bool) -> tuple[dict[str, float], dict[str, list[object]]]:
@@ -129,11 +160,10 @@ def main() -> int:
                 with connection.cursor() as cursor:
                     for name in INDEXES:
                         cursor.execute(f"DROP INDEX {name}")
-            for kind, drafts in kinds.items():
+            for kind, (timed, items, _) in kinds.items():
                 start = time.perf_counter()
-                found = [article_match(draft=draft, source=source) for draft in drafts]
+                answers[kind] = [timed(item) for item in items]
                 seconds[kind] = time.perf_counter() - start
-                answers[kind] = [(m.article.pk, m.by) if m else None for m in found]
             transaction.set_rollback(True)
         return seconds, answers
 
@@ -168,12 +198,12 @@ def main() -> int:
         f"{source.name!r}: {Article.objects.filter(source=source).count():,} articles; "
         f"{args.captures} captures of each kind, {args.rounds} rounds"
     )
-    for kind, drafts in kinds.items():
-        matched = sum(answer is not None for answer in with_indexes[kind])
-        fast = statistics.median(t[kind] for t in times[True]) / len(drafts) * 1000
-        slow = statistics.median(t[kind] for t in times[False]) / len(drafts) * 1000
+    for kind, (_, items, captures) in kinds.items():
+        found = sum(answer is not None for answer in with_indexes[kind])
+        fast = statistics.median(t[kind] for t in times[True]) / captures * 1000
+        slow = statistics.median(t[kind] for t in times[False]) / captures * 1000
         print(
-            f"{kind:19s} ({matched:2d}/{len(drafts)} matched): with the indexes "
+            f"{kind:19s} ({found:2d}/{len(items)} found): with the indexes "
             f"{fast:7.2f} ms a capture | without (baseline) {slow:7.2f} ms | "
             f"ratio {fast / slow:.3f}"
         )

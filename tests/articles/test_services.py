@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 
 from articles.ingest import CaptureDraft
 from articles.models import Activity, Analysis, Article, ImmutableRevisionError, Revision, Source
-from articles.services import RecordOutcome, article_match, revision_record
+from articles.services import RecordOutcome, analyses_stored, article_match, revision_record
 
 
 def test_first_capture_creates_article_revision_source_and_analysis(recorded_seed) -> None:
@@ -184,16 +184,27 @@ def test_a_short_opening_matches_only_the_same_paragraph_not_a_longer_one(db) ->
     assert same.article == first.article
 
 
+def plans_of(queries: CaptureQueriesContext) -> list[str]:
+    """PostgreSQL's plan of each query captured."""
+    plans = []
+    with connection.cursor() as cursor:
+        for query in queries.captured_queries:
+            cursor.execute("EXPLAIN " + query["sql"])
+            plans.append("\n".join(row[0] for row in cursor.fetchall()))
+    return plans
+
+
 @pytest.mark.postgres
-def test_postgres_matches_a_capture_in_an_archive_through_indexes(db) -> None:
-    """In an archive, finding a capture's article by headline and by opening paragraph
-    reads an index, not every revision of the source."""
+def test_postgres_finds_what_recording_looks_up_in_an_archive_through_indexes(db) -> None:
+    """In an archive, finding a capture's article by headline and by opening paragraph,
+    and whether its content is analysed on record, reads an index, not every revision
+    of the source or every analysis."""
     if connection.vendor != "postgresql":
         pytest.skip("the opening-paragraph index is PostgreSQL's")
     call_command("generate_corpus", 300, templates=2, batch_size=100, seed=4, stdout=StringIO())
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE articles_revision")
-        cursor.execute("ANALYZE articles_article")
+        for table in ("articles_revision", "articles_article", "articles_analysis"):
+            cursor.execute(f"ANALYZE {table}")
     source = Source.objects.annotate(n=Count("articles")).order_by("-n").first()
     draft = CaptureDraft(
         title="A headline on no revision",
@@ -202,13 +213,16 @@ def test_postgres_matches_a_capture_in_an_archive_through_indexes(db) -> None:
     )
     with CaptureQueriesContext(connection) as queries:
         assert article_match(draft=draft, source=source) is None
-    plans = []
-    with connection.cursor() as cursor:
-        for query in queries.captured_queries:
-            cursor.execute("EXPLAIN " + query["sql"])
-            plans.append("\n".join(row[0] for row in cursor.fetchall()))
+    plans = plans_of(queries)
     by_title = [plan for plan in plans if "title" in plan and "revision_title" in plan]
     by_opening = [plan for plan in plans if "revision_opening" in plan]
     assert len(by_title) == 1, plans
     assert len(by_opening) == 1, plans
     assert not any("Seq Scan on articles_revision" in plan for plan in plans), plans
+
+    on_record = Revision.objects.filter(article__source=source).first()
+    with CaptureQueriesContext(connection) as queries:
+        found = analyses_stored(content_hashes=[on_record.content_hash, "0" * 64])
+    assert list(found) == [on_record.content_hash]
+    (plan,) = plans_of(queries)
+    assert "analysis_content_hash" in plan, plan
