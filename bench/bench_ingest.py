@@ -20,6 +20,10 @@ worker count, on a fresh database with the database task backend:
    workers have analysed and recorded every capture;
 3. checks the record: 1,000 revisions, no content recorded twice in an article.
 
+``--archive N`` first generates N articles (``generate_corpus``, 3 revisions each,
+sources including the captures' agencies) into the database every run starts from,
+so that the captures are matched against, and recorded into, an archive.
+
 Why rounds: on this shared virtual machine the same parse takes from 0.9 to 2.1 s
 from one second to the next (other tenants), so a baseline timed minutes before
 the ingest measured the machine as much as the code. A baseline timed beside each
@@ -73,8 +77,9 @@ def env_for(db: str) -> dict[str, str]:
     }
 
 
-def prepare_template() -> None:
-    """A migrated database that each run copies (CREATE DATABASE ... TEMPLATE)."""
+def prepare_template(archive: int) -> None:
+    """A migrated database that each run copies (CREATE DATABASE ... TEMPLATE), holding
+    an archive of ``archive`` generated articles (``generate_corpus``) when not 0."""
     psql(f"DROP DATABASE IF EXISTS {TEMPLATE_DB}")
     psql(f"CREATE DATABASE {TEMPLATE_DB}")
     subprocess.run(
@@ -83,6 +88,15 @@ def prepare_template() -> None:
         env=env_for(TEMPLATE_DB),
         check=True,
     )
+    if archive:
+        print(f"Generating an archive of {archive:,} articles...", flush=True)
+        subprocess.run(
+            [sys.executable, "manage.py", "generate_corpus", str(archive)],
+            cwd=ROOT,
+            env=env_for(TEMPLATE_DB),
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
 
 
 def fresh_run_database() -> None:
@@ -218,13 +232,14 @@ def cpu_in_process(paths: list[Path], bodies: list[str], words: int, args) -> No
     raw_wall = raw_pipe(bodies, args.batch_size)
     raw_cpu = time.process_time() - raw_cpu
     fresh_run_database()
+    before = last_revision()
     batch = services.import_batch_create(captures=captures_in(paths), label="bench")
     items = list(batch.items.order_by("position"))
     task_cpu, task_wall = time.process_time(), time.perf_counter()
     for chunk in services.import_chunks(items, args.task_size):
         services.import_items_record(item_ids=chunk)
     task_cpu, task_wall = time.process_time() - task_cpu, time.perf_counter() - task_wall
-    check_record(len(items))
+    check_record(len(items), after=before)
     print(
         f"CPU time, one process: raw nlp.pipe {words / raw_cpu:7,.0f} words/CPU-s "
         f"({raw_cpu:5.1f} s) | import task {words / task_cpu:7,.0f} words/CPU-s "
@@ -233,18 +248,23 @@ def cpu_in_process(paths: list[Path], bodies: list[str], words: int, args) -> No
     )
 
 
-def check_record(expected: int) -> None:
+def last_revision() -> int:
+    """The newest revision's id (0 when there is none)."""
+    from articles.models import Revision
+
+    return Revision.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+
+def check_record(expected: int, *, after: int) -> None:
+    """``expected`` revisions recorded since revision id ``after`` (the bench's captures
+    are of new articles), none with the same content as another in its article."""
     from django.db.models import Count
 
     from articles.models import Revision
 
-    count = Revision.objects.count()
-    twice = (
-        Revision.objects.values("article_id", "content_hash")
-        .annotate(n=Count("id"))
-        .filter(n__gt=1)
-        .count()
-    )
+    new = Revision.objects.filter(pk__gt=after)
+    count = new.count()
+    twice = new.values("article_id", "content_hash").annotate(n=Count("id")).filter(n__gt=1).count()
     if count != expected or twice:
         raise SystemExit(f"record wrong: {count} revisions (expected {expected}), {twice} twice")
 
@@ -273,8 +293,6 @@ def ingest_run(
     from django.utils import timezone
     from django_tasks_db.models import DBTaskResult
 
-    from articles.models import Revision
-
     size = args.round or len(paths)
     size = max(args.revisions, size - size % args.revisions)  # a round holds whole articles
     rounds = [range(start, min(start + size, len(paths))) for start in range(0, len(paths), size)]
@@ -285,7 +303,7 @@ def ingest_run(
     run = Run()
     try:
         warm_up(workers, directory)
-        warm = Revision.objects.count()
+        before = last_revision()
         rounds_started = timezone.now()
         offsets = {path: path.stat().st_size for path in logs.glob("worker-*.log")}
         for indexes in rounds:
@@ -301,7 +319,7 @@ def ingest_run(
             worker.terminate()
         for worker in workers:
             worker.wait()
-    check_record(len(paths) + warm)
+    check_record(len(paths), after=before)
     run.analysis_seconds, run.recording_seconds, fallbacks = task_times(logs, offsets)
     if fallbacks:
         print(f"  ({fallbacks} tasks recorded one capture at a time after a refusal)")
@@ -326,6 +344,12 @@ def main() -> int:
         help="captures per round, each timed beside its own baseline (0: one round)",
     )
     parser.add_argument(
+        "--archive",
+        type=int,
+        default=0,
+        help="articles generated into the database first (generate_corpus): ingest into an archive",
+    )
+    parser.add_argument(
         "--cpu",
         action="store_true",
         help="only compare CPU time of raw nlp.pipe and the import task's code in one process",
@@ -335,7 +359,7 @@ def main() -> int:
     os.environ["DATABASE_URL"] = f"{PG}/{RUN_DB}"
     os.environ["TASKS_BACKEND"] = "database"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsdesk.settings")
-    prepare_template()
+    prepare_template(args.archive)
     fresh_run_database()
     import django
 
@@ -352,6 +376,7 @@ def main() -> int:
             f"model: {model_name()}  captures: {len(paths):,}  words: {words:,}  "
             f"task size: {args.task_size}  round: {args.round or len(paths)} captures  "
             f"cores: {os.cpu_count()}"
+            + (f"  archive: {args.archive:,} articles" if args.archive else "")
         )
         if args.cpu:
             cpu_in_process(paths, bodies, words, args)
