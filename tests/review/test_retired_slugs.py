@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import User
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from articles.models import Activity, Article, RetiredSlug
 from articles.services import RecordResult, _unique_article_slug, article_slug_retire
@@ -123,3 +125,18 @@ def test_a_new_article_never_gets_a_retired_slug(db: None) -> None:
     article = Article.objects.create(slug="kyiv-talks-2")
     article_slug_retire(article=article, old_slug="kyiv-talks")
     assert _unique_article_slug("Kyiv talks") == "kyiv-talks-3"
+
+
+def test_a_title_printed_every_day_finds_its_free_slug_in_a_few_queries(db: None) -> None:
+    Article.objects.bulk_create(
+        [Article(slug="corrections")] + [Article(slug=f"corrections-{n}") for n in range(2, 400)]
+    )
+    article_slug_retire(
+        article=Article.objects.get(slug="corrections-2"), old_slug="corrections-400"
+    )
+    with CaptureQueriesContext(connection) as queries:
+        slug = _unique_article_slug("Corrections")
+    assert slug == "corrections-401"
+    assert len(queries) <= 10
+    Article.objects.filter(slug="corrections-7").update(slug="corrections-seven")
+    assert _unique_article_slug("Corrections") == "corrections-7"
