@@ -102,6 +102,8 @@ class Entities:
     full_names: list[str] = field(default_factory=list)  # multi-token PERSON texts
     registry: dict[str, str] = field(default_factory=dict)  # form -> canonical (people)
     counts: Counter[str] = field(default_factory=Counter)  # person canonical -> mentions
+    # registry canonicals by the last word of their forms, made on first use
+    _by_surname: dict[str, set[str]] | None = field(default=None, init=False, repr=False)
 
     def person_at(self, index: int) -> Mention | None:
         mention = self.by_token.get(index)
@@ -122,11 +124,19 @@ class Entities:
                 best = full  # "Van Leeuwen" -> "Dirk van Leeuwen"
         if best in self.registry:
             return self.registry[best]
-        surname = best.split()[-1]
-        hits = {canon for form, canon in self.registry.items() if form.split()[-1] == surname}
+        hits = self._registry_by_surname().get(best.split()[-1], set())
         if len(hits) == 1 and (" " not in name or name.split()[0] in next(iter(hits))):
             return next(iter(hits))
         return best
+
+    def _registry_by_surname(self) -> dict[str, set[str]]:
+        """The registry's canonical names by the last word of each form: one pass over
+        a registry of hundreds of people per article, not one per mention."""
+        if self._by_surname is None:
+            self._by_surname = {}
+            for form, canon in self.registry.items():
+                self._by_surname.setdefault(form.split()[-1], set()).add(canon)
+        return self._by_surname
 
 
 def strip_name(text: str) -> str:
