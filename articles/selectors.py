@@ -17,6 +17,7 @@ from articles.models import (
     ImportBatch,
     ImportItem,
     Person,
+    PersonAlias,
     RetiredSlug,
     Revision,
     Source,
@@ -103,16 +104,20 @@ def sources_in_use() -> QuerySet[Source]:
 
 
 def known_names() -> tuple[KnownName, ...]:
-    """The People and Sources registries as plain data for the analysis."""
+    """The People and Sources registries as plain data for the analysis (read as rows,
+    not model instances: every analysis task reads them, and a registry holds
+    thousands of people)."""
+    aliases: dict[int, list[str]] = {}
+    for person_id, alias in PersonAlias.objects.order_by("name").values_list("person_id", "name"):
+        aliases.setdefault(person_id, []).append(alias)
     people = [
-        KnownName(
-            name=person.name,
-            label="PERSON",
-            aliases=tuple(alias.name for alias in person.aliases.all()),
-        )
-        for person in Person.objects.prefetch_related("aliases")
+        KnownName(name=name, label="PERSON", aliases=tuple(aliases.get(pk, ())))
+        for pk, name in Person.objects.order_by("name").values_list("pk", "name")
     ]
-    sources = [KnownName(name=source.name, label="ORG") for source in Source.objects.all()]
+    sources = [
+        KnownName(name=name, label="ORG")
+        for name in Source.objects.order_by("name").values_list("name", flat=True)
+    ]
     return tuple(people + sources)
 
 

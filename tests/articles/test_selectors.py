@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
 from articles import analysis as nlp
-from articles.models import Analysis
-from articles.selectors import latest_analyses_for, latest_analysis_for
+from articles.analysis.types import KnownName
+from articles.models import Analysis, Person, PersonAlias, Source
+from articles.selectors import known_names, latest_analyses_for, latest_analysis_for
 
 
 def stored_later(analysis: Analysis, *, pipeline_version: str) -> Analysis:
@@ -49,3 +53,24 @@ def test_latest_analyses_read_in_one_query(recorded_correction, django_assert_nu
     with django_assert_num_queries(1):
         found = latest_analyses_for(revisions)
     assert set(found) == {r.pk for r in revisions}
+
+
+def test_known_names_give_each_person_their_own_aliases_and_every_source(db) -> None:
+    zelensky = Person.objects.create(name="Volodymyr Zelensky")
+    PersonAlias.objects.create(person=zelensky, name="Zelenskyy")
+    PersonAlias.objects.create(person=zelensky, name="Zelensky")
+    blinken = Person.objects.create(name="Antony Blinken")
+    PersonAlias.objects.create(person=blinken, name="Blinken")
+    Person.objects.create(name="Dana Whitfield")
+    Source.objects.create(name="Reuters", slug="reuters")
+    Source.objects.create(name="AFP", slug="afp")
+    with CaptureQueriesContext(connection) as queries:
+        names = known_names()
+    assert names == (
+        KnownName(name="Antony Blinken", label="PERSON", aliases=("Blinken",)),
+        KnownName(name="Dana Whitfield", label="PERSON", aliases=()),
+        KnownName(name="Volodymyr Zelensky", label="PERSON", aliases=("Zelensky", "Zelenskyy")),
+        KnownName(name="AFP", label="ORG"),
+        KnownName(name="Reuters", label="ORG"),
+    )
+    assert len(queries) == 3  # people, aliases, sources: however many there are
