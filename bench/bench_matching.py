@@ -9,7 +9,7 @@ finds whether its content is analysed on record (a task asks for its 16 captures
 once). This times both against the archive in DATABASE_URL (filled first with
 ``manage.py generate_corpus`` up to ``--articles`` articles when it holds fewer, as
 bench/bench_archive.py does; the same database can serve both), with the indexes
-of migrations 0011 and 0012 (headline, opening paragraph, analysed content), and as
+of migration 0011 (headline, opening paragraph, analysed content), and as
 the baseline, in the same run, without them: dropped inside a transaction that is
 rolled back. The two alternate round by round.
 

@@ -13,7 +13,13 @@ from django.test.utils import CaptureQueriesContext
 
 from articles.ingest import CaptureDraft
 from articles.models import Activity, Analysis, Article, ImmutableRevisionError, Revision, Source
-from articles.services import RecordOutcome, analyses_stored, article_match, revision_record
+from articles.services import (
+    RecordOutcome,
+    RecordResult,
+    analyses_stored,
+    article_match,
+    revision_record,
+)
 
 
 def test_first_capture_creates_article_revision_source_and_analysis(recorded_seed) -> None:
@@ -132,54 +138,28 @@ LONG_OPENING = (
 )
 
 
+def captured(title: str, body: str, source: str = "DPA") -> RecordResult:
+    return revision_record(draft=CaptureDraft(title=title, body=body, credited_source=source))
+
+
 def test_an_opening_paragraph_matches_whole_beyond_the_part_the_database_compares(
     db,
 ) -> None:
     assert len(LONG_OPENING) > 200
-    first = revision_record(
-        draft=CaptureDraft(
-            title="North quay to reopen", body=f"{LONG_OPENING}.\n\nRepairs.", credited_source="DPA"
-        )
-    )
-    retitled = revision_record(
-        draft=CaptureDraft(
-            title="Quay reopens next month",
-            body=f"{LONG_OPENING}.\n\nRepairs and fees.",
-            credited_source="DPA",
-        )
-    )
+    first = captured("North quay to reopen", f"{LONG_OPENING}.\n\nRepairs.")
+    retitled = captured("Quay reopens next month", f"{LONG_OPENING}.\n\nRepairs and fees.")
     assert retitled.outcome is RecordOutcome.NEW_REVISION
     assert retitled.article == first.article
     # The same first 200 characters, another opening paragraph: another article.
-    other = revision_record(
-        draft=CaptureDraft(
-            title="Fees rise at the harbour",
-            body=f"{LONG_OPENING}, officials said.\n\nRepairs.",
-            credited_source="DPA",
-        )
-    )
+    other = captured("Fees rise at the harbour", f"{LONG_OPENING}, officials said.\n\nRepairs.")
     assert other.outcome is RecordOutcome.NEW_ARTICLE
 
 
 def test_a_short_opening_matches_only_the_same_paragraph_not_a_longer_one(db) -> None:
-    first = revision_record(
-        draft=CaptureDraft(
-            title="Boats return", body="Boats returned.\n\nMore.", credited_source="AFP"
-        )
-    )
-    longer = revision_record(
-        draft=CaptureDraft(
-            title="Boats back in port",
-            body="Boats returned to the 5% quay.\n\nMore.",
-            credited_source="AFP",
-        )
-    )
+    first = captured("Boats return", "Boats returned.\n\nMore.", "AFP")
+    longer = captured("Boats back in port", "Boats returned to the 5% quay.\n\nMore.", "AFP")
     assert longer.outcome is RecordOutcome.NEW_ARTICLE
-    same = revision_record(
-        draft=CaptureDraft(
-            title="Boats back", body="Boats returned.\n\nLater.", credited_source="AFP"
-        )
-    )
+    same = captured("Boats back", "Boats returned.\n\nLater.", "AFP")
     assert same.outcome is RecordOutcome.NEW_REVISION
     assert same.article == first.article
 
