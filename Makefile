@@ -49,13 +49,16 @@ format: install-dev
 # once into ARCHIVE_DATABASE_URL (100,000 articles: the first run takes a while).
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/newsdesk_bench
 ARCHIVE_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/newsdesk_archive
+# The load bench measures the production configuration: a Redis cache shared by the
+# workers (without one, pages are not cached whole: docs/DECISIONS.md).
+BENCH_CACHE_URL ?= redis://127.0.0.1:6379/3
 
 bench: install-dev
 	$(PY) bench/bench_analysis.py
 	$(PY) bench/bench_diff.py
 	$(PY) bench/bench_compare_page.py
 	$(PY) bench/bench_cli_diff.py
-	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/bench_load.py
+	DATABASE_URL=$(BENCH_DATABASE_URL) CACHE_URL=$(BENCH_CACHE_URL) $(PY) bench/bench_load.py
 	DATABASE_URL=$(ARCHIVE_DATABASE_URL) $(PY) bench/bench_archive.py
 	DATABASE_URL=$(ARCHIVE_DATABASE_URL) $(PY) bench/bench_matching.py
 	# need PostgreSQL at 127.0.0.1:5432 (user postgres); they make their own databases

@@ -12,7 +12,8 @@ errors. Stops gunicorn by its PID when done.
 Needs ``wrk`` (``apt-get install wrk``) and a PostgreSQL database in
 DATABASE_URL (migrated here; the seed and a corrected revision are recorded
 when no article has two revisions). Set CACHE_URL=redis://... to share the
-cache between the workers (default: local memory, one per worker).
+cache between the workers (default: local memory, one per worker, on which
+pages are not cached whole unless PAGE_CACHE=1).
 
 Usage: DATABASE_URL=postgres://... .venv/bin/python bench/bench_load.py [--duration 15]
 """

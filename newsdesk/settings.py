@@ -146,10 +146,14 @@ CACHES = {
 # Sessions are read from the cache (written through to the database, so none is lost
 # when the cache is cleared or a process restarts).
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
-# The reading desk and compare are cached whole per reader until something they show
-# is written (review/pagecache.py; docs/DECISIONS.md, "Whole-page cache"). With more
-# than one process the cache must be shared (CACHE_URL), or PAGE_CACHE=0.
-PAGE_CACHE = env_bool("PAGE_CACHE", True)
+# The reading desk, compare and the desk are cached whole per reader until something
+# they show is written (review/pagecache.py; docs/DECISIONS.md, "Whole-page cache").
+# The stamps that retire them live in the cache, so by default pages are cached whole
+# only when the cache is shared (CACHE_URL names Redis): on each process's own local
+# memory, a write made by another process (`import_articles` beside `make run`, a
+# worker) would leave this one's pages stale. PAGE_CACHE=1 forces it on, for one
+# process that nothing else writes beside.
+PAGE_CACHE = env_bool("PAGE_CACHE", not str(CACHES["default"]["BACKEND"]).endswith("LocMemCache"))
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", str(24 * 3600)))
 
 AUTH_PASSWORD_VALIDATORS = [

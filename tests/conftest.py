@@ -223,6 +223,15 @@ def _fast_password_hashing(settings) -> None:  # type: ignore[no-untyped-def]
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _whole_pages_cached(settings) -> None:  # type: ignore[no-untyped-def]
+    """Every test runs with the whole-page cache on, as production does (with Redis):
+    a test writes and reads in one process, so the local-memory cache is correct
+    here, while the default turns it off without a shared cache
+    (tests/newsdesk/test_security.py checks that default)."""
+    settings.PAGE_CACHE = True
+
+
 def assert_matches_openapi(
     client: Client, path: str, status: int, data: object, method: str = "get"
 ) -> None:

@@ -71,10 +71,41 @@ def test_production_settings_pass_the_deploy_checks() -> None:
 
 def test_the_deploy_checks_ask_for_a_shared_cache_while_pages_are_cached() -> None:
     """Several processes on local-memory caches would serve each other stale pages."""
-    result = _deploy_check()
+    result = _deploy_check(PAGE_CACHE="1")
     assert result.returncode != 0
     assert "newsdesk.W001" in result.stderr + result.stdout
-    assert _deploy_check(PAGE_CACHE="0").returncode == 0  # one process, nothing cached whole
+    assert _deploy_check().returncode == 0  # the default: no whole pages on local memory
+
+
+def _page_cache_setting(**extra: str) -> str:
+    env = {**os.environ, **extra}
+    for name in ("CACHE_URL", "PAGE_CACHE"):
+        if name not in extra:
+            env.pop(name, None)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "manage.py",
+            "shell",
+            "-c",
+            "from django.conf import settings; print(settings.PAGE_CACHE)",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return result.stdout.strip().splitlines()[-1]
+
+
+def test_pages_are_cached_whole_by_default_only_on_a_shared_cache() -> None:
+    """On each process's own memory, a write by another process (an import run beside
+    the server) would leave the server's cached desk stale for a day."""
+    assert _page_cache_setting() == "False"
+    assert _page_cache_setting(CACHE_URL="redis://127.0.0.1:6379/0") == "True"
+    assert _page_cache_setting(PAGE_CACHE="1") == "True"
+    assert _page_cache_setting(CACHE_URL="redis://127.0.0.1:6379/0", PAGE_CACHE="0") == "False"
 
 
 # --------------------------------------------------------------------------
