@@ -38,7 +38,9 @@ LOCKED = (
 )
 
 
-def _deploy_check(**extra: str) -> subprocess.CompletedProcess[str]:
+def _manage(*args: str, **extra: str) -> subprocess.CompletedProcess[str]:
+    """``manage.py ARGS`` under production settings, with ``extra`` in the environment
+    and no cache or page-cache setting of the test run's own."""
     env = {
         **os.environ,
         "DJANGO_DEBUG": "0",
@@ -51,16 +53,21 @@ def _deploy_check(**extra: str) -> subprocess.CompletedProcess[str]:
     env.pop(
         "DJANGO_ALLOW_ASYNC_UNSAFE", None
     )  # set by the browser tests' conftest, not by a deployment
-    if "CACHE_URL" not in extra:
-        env.pop("CACHE_URL", None)
+    for name in ("CACHE_URL", "PAGE_CACHE"):
+        if name not in extra:
+            env.pop(name, None)
     return subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        [sys.executable, "manage.py", *args],
         cwd=ROOT,
         env=env,
         capture_output=True,
         text=True,
         check=False,
     )
+
+
+def _deploy_check(**extra: str) -> subprocess.CompletedProcess[str]:
+    return _manage("check", "--deploy", "--fail-level", "WARNING", **extra)
 
 
 def test_production_settings_pass_the_deploy_checks() -> None:
@@ -78,24 +85,10 @@ def test_the_deploy_checks_ask_for_a_shared_cache_while_pages_are_cached() -> No
 
 
 def _page_cache_setting(**extra: str) -> str:
-    env = {**os.environ, **extra}
-    for name in ("CACHE_URL", "PAGE_CACHE"):
-        if name not in extra:
-            env.pop(name, None)
-    result = subprocess.run(
-        [
-            sys.executable,
-            "manage.py",
-            "shell",
-            "-c",
-            "from django.conf import settings; print(settings.PAGE_CACHE)",
-        ],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
+    result = _manage(
+        "shell", "-c", "from django.conf import settings; print(settings.PAGE_CACHE)", **extra
     )
+    assert result.returncode == 0, result.stderr
     return result.stdout.strip().splitlines()[-1]
 
 
